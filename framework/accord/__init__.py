@@ -1,0 +1,36 @@
+"""accord: declarative mapping and contract testing for CRM, PSA, ERP, HCM and timekeeping sync.
+
+This module re-exports the public API only.
+"""
+
+from accord.diagnostics import Diagnostic, Severity
+from accord.errors import (
+    AccordError,
+    CheckError,
+    CodegenError,
+    CompatError,
+    ExpressionError,
+    LoadError,
+    PromotionError,
+    TransformError,
+    UsageError,
+    VerificationError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AccordError",
+    "CheckError",
+    "CodegenError",
+    "CompatError",
+    "Diagnostic",
+    "ExpressionError",
+    "LoadError",
+    "PromotionError",
+    "Severity",
+    "TransformError",
+    "UsageError",
+    "VerificationError",
+    "__version__",
+]

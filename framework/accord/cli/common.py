@@ -1,0 +1,73 @@
+"""Shared plumbing for commands: the --format option, printing findings, exit codes, and turning
+any AccordError into a message plus exit code instead of a traceback."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from accord.diagnostics import Diagnostic, Severity, render
+from accord.errors import EXIT_FINDINGS, EXIT_OK, AccordError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
+    show_default=True, help="text for people, json for tools, junit for CI.",
+)
+
+
+def color_enabled() -> bool:
+    return sys.stdout.isatty()
+
+
+def style(text: str, **kwargs: Any) -> str:
+    return click.style(text, **kwargs) if color_enabled() else text
+
+
+def echo_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, *, suite: str = "accord",
+                     **summary: Any) -> None:
+    if fmt == "text":
+        for d in sorted(diagnostics, key=Diagnostic.sort_key):
+            colour = {"error": "red", "warning": "yellow", "info": "blue"}[d.severity.value]
+            head = f"{style(d.location, bold=True)}: {style(d.code, fg=colour)} {d.message}"
+            if d.pointer:
+                head += style(f" (at {d.pointer})", dim=True)
+            click.echo(head)
+            if d.hint:
+                click.echo(f"    {style('hint:', fg='cyan')} {d.hint}")
+    else:
+        click.echo(render(diagnostics, fmt, suite=suite, **summary))
+
+
+def exit_code_for(diagnostics: Sequence[Diagnostic]) -> int:
+    return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in diagnostics) else EXIT_OK
+
+
+def handle_errors(fmt_param: str = "fmt") -> Callable[[F], F]:
+    """Decorator: an AccordError becomes its diagnostics (or message) and its exit code."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except AccordError as exc:
+                fmt = kwargs.get(fmt_param, "text") or "text"
+                if exc.diagnostics:
+                    echo_diagnostics(exc.diagnostics, fmt)
+                elif fmt == "json":
+                    import json
+
+                    click.echo(json.dumps({"error": type(exc).__name__, "message": str(exc)}))
+                else:
+                    click.echo(f"{style('error:', fg='red', bold=True)} {exc}", err=True)
+                sys.exit(exc.exit_code)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,1 @@
+"""The workspace: contracts, systems, mappings and lookups loaded from YAML with positions."""
