@@ -17,6 +17,8 @@ from accord.errors import (
     VerificationError,
 )
 
+from accord.workspace import Workspace, load_workspace
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -32,5 +34,7 @@ __all__ = [
     "TransformError",
     "UsageError",
     "VerificationError",
+    "Workspace",
     "__version__",
+    "load_workspace",
 ]

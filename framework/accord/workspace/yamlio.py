@@ -144,7 +144,8 @@ def load_yaml_text(text: str, *, path: str | Path = "<string>", display: str | N
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        if node is None:
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""
+                            and node.tag == "tag:yaml.org,2002:null"):
             if allow_empty:
                 return YamlDocument(Path(path), None, {"": Position(1, 1)}, {}, shown)
             raise _fail(shown, "ACC003", "file is empty", 1, 1,

@@ -1,0 +1,38 @@
+"""``accord check [PATH]``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from accord.cli.common import echo_diagnostics, exit_code_for, format_option, handle_errors, style
+from accord.workspace import load_workspace
+
+
+@click.command()
+@click.argument("path", default=".", type=click.Path())
+@format_option
+@handle_errors()
+def check(path: str, fmt: str) -> None:
+    """Check the workspace at PATH: contracts, systems, mappings. Prints every finding as
+    file:line:col: CODE message, then a summary."""
+    workspace = load_workspace(path)
+    diagnostics = workspace.check()
+    summary = workspace.summary()
+    if fmt == "text":
+        echo_diagnostics(diagnostics, fmt)
+        errors = sum(1 for d in diagnostics if d.severity.value == "error")
+        warnings = len(diagnostics) - errors
+        statuses = ", ".join(f"{n} {s}" for s, n in summary.pop("versions_by_status").items())
+        parts = [f"{summary.pop('entities')} entities", f"{summary.pop('versions')} contract "
+                 f"versions ({statuses or 'none'})"]
+        parts += [f"{v} {k.replace('_', ' ')}" for k, v in summary.items()]
+        verdict = (style(f"{errors} error(s)", fg="red", bold=True) if errors
+                   else style("clean", fg="green", bold=True))
+        if warnings:
+            verdict += f", {warnings} warning(s)"
+        click.echo(f"accord check {workspace.root}: {', '.join(parts)} — {verdict}")
+    else:
+        echo_diagnostics(diagnostics, fmt, suite="accord check", summary=summary)
+    sys.exit(exit_code_for(diagnostics))

@@ -1,0 +1,130 @@
+"""``contracts/registry.lock``: the record of every promoted contract version.
+
+The lock is JSON (stable key order, one trailing newline) so that tools and reviewers read it
+alike::
+
+    {
+      "accord": "registry-lock/v1",
+      "contracts": {
+        "project": {
+          "1.0.0": {
+            "sha256": "<sha256 of the file's bytes when it was released>",
+            "status": "released",
+            "history": [
+              {"status": "released", "at": "2026-11-22T04:00:00Z", "by": "ana",
+               "sha256": "...", "verdicts": {"check": "pass", ...}}
+            ]
+          }
+        }
+      }
+    }
+
+A released version's file must keep that sha256 forever: released contracts are immutable.
+Writes are atomic (temp file + rename) so an interrupted promotion never corrupts the lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from accord.diagnostics import Diagnostic, relative
+from accord.errors import LoadError
+
+__all__ = ["LOCK_FORMAT", "LockEntry", "RegistryLock", "sha256_file"]
+
+LOCK_FORMAT = "registry-lock/v1"
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class LockEntry:
+    name: str
+    version: str
+    sha256: str
+    status: str
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sha256": self.sha256, "status": self.status, "history": self.history}
+
+
+@dataclass
+class RegistryLock:
+    path: Path
+    entries: dict[tuple[str, str], LockEntry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> RegistryLock:
+        """Read the lock; a missing file is an empty lock, a malformed one a LoadError."""
+        lock = cls(path)
+        if not path.exists():
+            return lock
+        shown = relative(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            line = getattr(exc, "lineno", 0)
+            col = getattr(exc, "colno", 0)
+            diag = Diagnostic("ACC110", f"registry.lock is not valid JSON: {exc}", shown, line, col,
+                              hint="restore the file from version control; it is written by "
+                                   "`accord promote`, not by hand")
+            raise LoadError(diag.format(), diagnostics=[diag]) from None
+        if not isinstance(data, dict) or data.get("accord") != LOCK_FORMAT or not isinstance(
+            data.get("contracts"), dict
+        ):
+            diag = Diagnostic("ACC110", f"registry.lock is not a {LOCK_FORMAT} document", shown, 1,
+                              1, hint="restore the file from version control")
+            raise LoadError(diag.format(), diagnostics=[diag])
+        for name, versions in data["contracts"].items():
+            for version, entry in (versions or {}).items():
+                lock.entries[(name, version)] = LockEntry(
+                    name, version, str(entry.get("sha256", "")), str(entry.get("status", "")),
+                    list(entry.get("history", [])),
+                )
+        return lock
+
+    def get(self, name: str, version: str) -> LockEntry | None:
+        return self.entries.get((name, version))
+
+    def record(self, name: str, version: str, *, sha256: str, status: str, at: str, by: str,
+               verdicts: dict[str, Any] | None = None) -> LockEntry:
+        """Record a status change of ``name@version`` (appending to its history)."""
+        entry = self.entries.get((name, version))
+        event = {"status": status, "at": at, "by": by, "sha256": sha256,
+                 "verdicts": dict(verdicts or {})}
+        if entry is None:
+            entry = LockEntry(name, version, sha256, status, [event])
+            self.entries[(name, version)] = entry
+        else:
+            entry.status = status
+            if status == "released":
+                entry.sha256 = sha256
+            entry.history.append(event)
+        return entry
+
+    def to_dict(self) -> dict[str, Any]:
+        contracts: dict[str, dict[str, Any]] = {}
+        for (name, version), entry in sorted(self.entries.items()):
+            contracts.setdefault(name, {})[version] = entry.to_dict()
+        return {"accord": LOCK_FORMAT, "contracts": contracts}
+
+    def save(self) -> None:
+        text = json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".registry.lock.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,63 @@
+"""The workspace: one folder holding contracts, systems, mappings and generated code.
+
+``load_workspace(path)`` finds the workspace root (the folder with ``contracts/``) and loads its
+parts lazily; ``Workspace.check()`` runs every check and returns all findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from accord.diagnostics import Diagnostic
+from accord.errors import LoadError
+from accord.workspace.contracts import ContractRegistry, load_contracts
+
+__all__ = ["Workspace", "find_root", "load_workspace"]
+
+
+def find_root(path: str | Path) -> Path:
+    """The workspace root at or above ``path``. Raises LoadError (exit 2) when there is none."""
+    start = Path(path).resolve()
+    if not start.exists():
+        raise LoadError(f"{path}: no such file or directory")
+    if start.is_file():
+        start = start.parent
+    for candidate in (start, *start.parents):
+        if (candidate / "contracts").is_dir():
+            return candidate
+    raise LoadError(
+        f"{path}: not inside an accord workspace (no contracts/ folder here or above); "
+        "create one with `accord init DIR`"
+    )
+
+
+@dataclass
+class Workspace:
+    root: Path
+
+    @cached_property
+    def contracts(self) -> ContractRegistry:
+        return load_contracts(self.root)
+
+    def check(self) -> list[Diagnostic]:
+        """Every finding in the workspace, errors first."""
+        diagnostics: list[Diagnostic] = list(self.contracts.diagnostics)
+        # -- checks from other subsystems --
+        return sorted(diagnostics, key=Diagnostic.sort_key)
+
+    def summary(self) -> dict[str, Any]:
+        by_status: dict[str, int] = {}
+        for contract in self.contracts:
+            by_status[contract.status] = by_status.get(contract.status, 0) + 1
+        return {
+            "entities": len(self.contracts.names()),
+            "versions": len(self.contracts),
+            "versions_by_status": dict(sorted(by_status.items())),
+        }
+
+
+def load_workspace(path: str | Path = ".") -> Workspace:
+    return Workspace(find_root(path))
