@@ -1,0 +1,280 @@
+"""Load mapping specs and lookup tables from a workspace, with located diagnostics.
+
+A spec is first validated against the published format (``accord schema mapping``), then turned
+into :mod:`accord.mapping.model` objects; every expression is parsed so that a syntax error points
+at the YAML file, the line, and the column *inside* the expression, with the expression and a
+caret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jmespath import exceptions as jexc
+from jmespath import parser as jparser
+
+from accord.diagnostics import Diagnostic, relative
+from accord.errors import LoadError
+from accord.mapping.formats import validate_format
+from accord.mapping.model import (
+    DefaultOn,
+    EachRule,
+    Endpoint,
+    Example,
+    Expr,
+    FieldRule,
+    Lookup,
+    LookupRef,
+    MappingSpec,
+    NotApplicable,
+    OnMiss,
+    Rule,
+)
+from accord.workspace.yamlio import YamlDocument, join_pointer, load_yaml
+
+__all__ = ["MappingSet", "discover_specs", "load_lookups", "load_mappings", "load_spec",
+           "parse_expression"]
+
+CODE_SYNTAX = "ACC401"
+CODE_LOOKUP_FILE = "ACC405"
+CODE_EXAMPLE_FILE = "ACC404"
+
+_SKIP_DIRS = {"lookups", "examples"}
+
+
+@dataclass
+class MappingSet:
+    """Everything under ``mappings/``: the specs that loaded, the lookup tables, and findings."""
+
+    specs: list[MappingSpec] = field(default_factory=list)
+    lookups: dict[str, Lookup] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def get(self, name: str) -> MappingSpec | None:
+        for spec in self.specs:
+            if name in (spec.name, spec.display, spec.stem):
+                return spec
+        return None
+
+
+def _expr_start(doc: YamlDocument, text: str, pointer: str) -> tuple[int, int]:
+    """Line and column of the first character of the scalar's *content*."""
+    pos = doc.position(pointer)
+    lines = text.splitlines()
+    if not 0 < pos.line <= len(lines):
+        return pos.line, pos.col
+    line = lines[pos.line - 1]
+    char = line[pos.col - 1: pos.col]
+    if char in ("'", '"'):
+        return pos.line, pos.col + 1
+    if char in ("|", ">"):  # block scalar: content starts on the next non-empty line
+        for number in range(pos.line, len(lines)):
+            nxt = lines[number]
+            if nxt.strip():
+                return number + 1, len(nxt) - len(nxt.lstrip(" ")) + 1
+    return pos.line, pos.col
+
+
+def parse_expression(expr: Expr, display: str) -> tuple[Any, Diagnostic | None]:
+    """The jmespath AST of ``expr``, or a located syntax diagnostic."""
+    try:
+        return jparser.Parser().parse(expr.text).parsed, None
+    except jexc.ParseError as exc:
+        column = int(getattr(exc, "lex_position", 0) or 0)
+        token = getattr(exc, "token_value", None)
+        if isinstance(exc, jexc.IncompleteExpressionError):
+            problem = "the expression ends too early"
+            column = len(expr.text)
+        elif isinstance(exc, jexc.LexerError):
+            problem = f"unknown token {exc.lexer_value!r}"
+        else:
+            problem = f"unexpected token {token!r}" if token else "invalid expression"
+        first = expr.text.splitlines()[0] if expr.text.strip() else expr.text
+        column = min(column, len(first))
+        caret = f"{first}\n{' ' * column}^"
+        message = f"expression syntax error: {problem}\n    " + caret.replace("\n", "\n    ")
+        diag = Diagnostic(code=CODE_SYNTAX, message=message, file=display, line=expr.line,
+                          col=expr.col + column, pointer=expr.pointer,
+                          hint="fix the JMESPath syntax (quote names with special characters "
+                               "in double quotes, string literals in single quotes)",
+                          extra={"expression": expr.text, "column": column})
+        return None, diag
+
+
+class _Builder:
+    def __init__(self, doc: YamlDocument, text: str) -> None:
+        self.doc = doc
+        self.text = text
+        self.diags: list[Diagnostic] = []
+
+    def expr(self, value: Any, pointer: str) -> Expr | None:
+        if not isinstance(value, str):
+            return None
+        line, col = _expr_start(self.doc, self.text, pointer)
+        e = Expr(value, line, col, pointer)
+        _, diag = parse_expression(e, self.doc.display)
+        if diag is not None:
+            self.diags.append(diag)
+        return e
+
+    def rules(self, fields: dict[str, Any], pointer: str) -> tuple[Rule, ...]:
+        out: list[Rule] = []
+        for name, body in fields.items():
+            ptr = join_pointer(pointer, name)
+            pos = self.doc.position(ptr, key=True)
+            target = tuple(name.split("."))
+            common = {"target": target, "pointer": ptr, "line": pos.line, "col": pos.col}
+            if isinstance(body, str):
+                out.append(FieldRule(**common, expr=self.expr(body, ptr)))
+            elif "each" in body:
+                each = self.expr(body["each"], join_pointer(ptr, "each")) or Expr("@", 0, 0, ptr)
+                out.append(EachRule(
+                    **common, each=each, rules=self.rules(body["fields"],
+                                                          join_pointer(ptr, "fields")),
+                    when=self.expr(body.get("when"), join_pointer(ptr, "when")),
+                    note=body.get("note")))
+            elif "n/a" in body:
+                out.append(NotApplicable(**common, reason=body["n/a"]))
+            else:
+                out.append(self.field_rule(body, ptr, common))
+        return tuple(out)
+
+    def field_rule(self, body: dict[str, Any], ptr: str, common: dict[str, Any]) -> FieldRule:
+        lookup: LookupRef | None = None
+        raw = body.get("lookup")
+        if isinstance(raw, str):
+            lookup = LookupRef(name=raw)
+        elif isinstance(raw, dict):
+            lptr = join_pointer(ptr, "lookup")
+            lookup = LookupRef(inline=Lookup(name=f"inline:{ptr}", values=dict(raw),
+                                             file=self.doc.display,
+                                             line=self.doc.position(lptr).line, inline=True))
+        on_miss = OnMiss(body["on_miss"]) if "on_miss" in body else None
+        return FieldRule(
+            **common,
+            expr=self.expr(body.get("expr"), join_pointer(ptr, "expr")),
+            has_default="default" in body,
+            default=body.get("default"),
+            default_on=DefaultOn(body.get("default_on", "null")),
+            lookup=lookup,
+            on_miss=on_miss,
+            when=self.expr(body.get("when"), join_pointer(ptr, "when")),
+            required=bool(body.get("required", False)),
+            note=body.get("note"),
+        )
+
+
+def _endpoint(data: dict[str, Any]) -> Endpoint:
+    return Endpoint(contract=data.get("contract"), system=data.get("system"),
+                    schema=data.get("schema"), operation=data.get("operation"))
+
+
+def load_spec(path: str | Path, *, root: str | Path | None = None) -> MappingSpec:
+    """Load one spec. Raises :class:`LoadError` carrying every finding when it is not valid."""
+    p = Path(path)
+    display = relative(p, root) if root is not None else relative(p)
+    doc = load_yaml(p, display=display)
+    text = p.read_text("utf-8")
+    diags = validate_format("mapping", doc)
+    if diags:
+        raise LoadError(f"{display}: not a valid mapping/v1 spec", diagnostics=diags)
+    data: dict[str, Any] = doc.data
+    builder = _Builder(doc, text)
+    rules = builder.rules(data["fields"], "/fields")
+    when = builder.expr(data.get("when"), "/when")
+    key = builder.expr(data.get("key"), "/key")
+    examples: list[Example] = []
+    for i, ex in enumerate(data.get("examples", [])):
+        ptr = join_pointer("/examples", i)
+        examples.append(Example(input=(p.parent / ex["input"]).resolve(),
+                                output=(p.parent / ex["output"]).resolve(),
+                                name=ex.get("name") or Path(ex["input"]).stem,
+                                pointer=ptr, line=doc.position(ptr).line))
+    for ex in examples:
+        for which in ("input", "output"):
+            target = getattr(ex, which)
+            if not target.is_file():
+                builder.diags.append(doc.diagnostic(
+                    CODE_EXAMPLE_FILE, f"example {which} file not found: {target.name}",
+                    join_pointer(ex.pointer, which),
+                    hint="example paths are relative to the spec file"))
+    if builder.diags:
+        raise LoadError(f"{display}: invalid expressions or examples",
+                        diagnostics=builder.diags)
+    return MappingSpec(path=p.resolve(), display=display, document=doc, text=text,
+                       name=data["name"], version=data["version"],
+                       source=_endpoint(data["source"]), target=_endpoint(data["target"]),
+                       rules=rules, when=when, key=key, examples=tuple(examples),
+                       description=data.get("description", ""))
+
+
+def load_lookups(root: str | Path) -> tuple[dict[str, Lookup], list[Diagnostic]]:
+    """Every table in ``<root>/mappings/lookups/*.yaml``."""
+    base = Path(root)
+    folder = base / "mappings" / "lookups"
+    tables: dict[str, Lookup] = {}
+    diags: list[Diagnostic] = []
+    for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+        display = relative(file, base)
+        try:
+            doc = load_yaml(file, display=display)
+        except LoadError as exc:
+            diags.extend(exc.diagnostics)
+            continue
+        found = validate_format("lookup", doc)
+        if found:
+            diags.extend(found)
+            continue
+        name = doc.data["name"]
+        if name != file.stem:
+            diags.append(doc.diagnostic(CODE_LOOKUP_FILE,
+                                        f"lookup {name!r} lives in {file.name}", "/name",
+                                        hint=f"name the file {name}.yaml, or the table "
+                                             f"{file.stem!r}"))
+            continue
+        tables[name] = Lookup(name=name, values=dict(doc.data["values"]), file=display,
+                              line=doc.position("/values").line)
+    return tables, diags
+
+
+def discover_specs(root: str | Path) -> list[Path]:
+    """``mappings/<flow>/*.yaml`` (lookups/ and examples/ are not specs), sorted."""
+    folder = Path(root) / "mappings"
+    if not folder.is_dir():
+        return []
+    found = []
+    for file in folder.rglob("*.y*ml"):
+        parts = file.relative_to(folder).parts
+        if parts and parts[0] in _SKIP_DIRS:
+            continue
+        if file.suffix in (".yaml", ".yml"):
+            found.append(file)
+    return sorted(found)
+
+
+def load_mappings(root: str | Path) -> MappingSet:
+    """Load every spec and lookup under ``root``; findings are collected, never raised."""
+    result = MappingSet()
+    result.lookups, result.diagnostics = load_lookups(root)
+    names: dict[str, MappingSpec] = {}
+    for path in discover_specs(root):
+        try:
+            spec = load_spec(path, root=root)
+        except LoadError as exc:
+            result.diagnostics.extend(exc.diagnostics)
+            continue
+        if spec.name in names:
+            result.diagnostics.append(spec.document.diagnostic(
+                "ACC406", f"mapping name {spec.name!r} is also used by "
+                f"{names[spec.name].display}", "/name", hint="give each mapping a unique name"))
+            continue
+        names[spec.name] = spec
+        result.specs.append(spec)
+    return result
+
+
+def spec_digest(spec: MappingSpec) -> str:
+    return hashlib.sha256(spec.text.encode("utf-8")).hexdigest()

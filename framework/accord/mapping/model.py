@@ -1,0 +1,214 @@
+"""The mapping spec as typed objects: endpoints, rules, examples, lookups.
+
+Every object remembers where it came from (file, line, column, JSON pointer), so the checker,
+the generator and the example runner can point at the exact rule they are talking about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from accord.workspace.yamlio import YamlDocument
+
+__all__ = [
+    "DefaultOn",
+    "EachRule",
+    "Endpoint",
+    "Example",
+    "Expr",
+    "FieldRule",
+    "Lookup",
+    "LookupRef",
+    "MappingSpec",
+    "NotApplicable",
+    "OnMiss",
+    "Rule",
+]
+
+
+class DefaultOn(str, Enum):
+    """When a rule's ``default`` applies."""
+
+    MISSING = "missing"  # the path is absent from the record
+    NULL = "null"  # absent or null (the default)
+    EMPTY = "empty"  # absent, null, "", [] or {}
+
+
+class OnMiss(str, Enum):
+    """What a lookup does when the value has no entry in the table."""
+
+    ERROR = "error"
+    DEFAULT = "default"
+    PASSTHROUGH = "passthrough"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A source or target: a canonical contract, a system schema or a system operation."""
+
+    contract: str | None = None
+    system: str | None = None
+    schema: str | None = None
+    operation: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in (("contract", self.contract), ("system", self.system),
+                                  ("schema", self.schema), ("operation", self.operation))
+                if v is not None}
+
+    def describe(self) -> str:
+        if self.contract:
+            return f"contract {self.contract}"
+        if self.schema:
+            return f"{self.system} schema {self.schema}"
+        return f"{self.system} operation {self.operation}"
+
+
+@dataclass(frozen=True)
+class Expr:
+    """An expression and where its first character is in the spec file."""
+
+    text: str
+    line: int
+    col: int
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A lookup table: from a ``mappings/lookups/<name>.yaml`` file or inline in a rule."""
+
+    name: str
+    values: dict[str, Any]
+    file: str = ""
+    line: int = 0
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class LookupRef:
+    """A rule's ``lookup:``: a table name, or an inline table."""
+
+    name: str | None = None
+    inline: Lookup | None = None
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """Common to every rule: the target path it writes and where it is written."""
+
+    target: tuple[str, ...]
+    pointer: str
+    line: int
+    col: int
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.target)
+
+
+@dataclass(frozen=True)
+class FieldRule(RuleBase):
+    """``target: expr`` or ``target: {expr, default, default_on, lookup, on_miss, when, ...}``."""
+
+    expr: Expr | None = None
+    has_default: bool = False
+    default: Any = None
+    default_on: DefaultOn = DefaultOn.NULL
+    lookup: LookupRef | None = None
+    on_miss: OnMiss | None = None
+    when: Expr | None = None
+    required: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class EachRule(RuleBase):
+    """``target: {each: expr, fields: {...}}``: maps each item of an array."""
+
+    each: Expr = field(default_factory=lambda: Expr("@", 0, 0, ""))
+    rules: tuple[Rule, ...] = ()
+    when: Expr | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class NotApplicable(RuleBase):
+    """``target: {n/a: reason}``: left unmapped on purpose."""
+
+    reason: str = ""
+
+
+Rule = FieldRule | EachRule | NotApplicable
+
+
+@dataclass(frozen=True)
+class Example:
+    """A golden pair; paths are resolved against the spec's folder."""
+
+    input: Path
+    output: Path
+    name: str
+    pointer: str
+    line: int
+
+
+@dataclass
+class MappingSpec:
+    """One loaded ``mapping/v1`` spec."""
+
+    path: Path
+    display: str  # repo-relative, e.g. mappings/opportunity-to-project/apideck.yaml
+    document: YamlDocument
+    text: str
+    name: str
+    version: str
+    source: Endpoint
+    target: Endpoint
+    rules: tuple[Rule, ...]
+    when: Expr | None = None
+    key: Expr | None = None
+    examples: tuple[Example, ...] = ()
+    description: str = ""
+
+    @property
+    def flow(self) -> str:
+        """The folder the spec lives in (``opportunity-to-project``)."""
+        return self.path.parent.name
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    def expressions(self) -> list[Expr]:
+        """Every expression in the spec, in file order."""
+        found: list[Expr] = [e for e in (self.when, self.key) if e is not None]
+
+        def walk(rules: tuple[Rule, ...]) -> None:
+            for rule in rules:
+                if isinstance(rule, FieldRule):
+                    found.extend(e for e in (rule.expr, rule.when) if e is not None)
+                elif isinstance(rule, EachRule):
+                    found.append(rule.each)
+                    if rule.when is not None:
+                        found.append(rule.when)
+                    walk(rule.rules)
+
+        walk(self.rules)
+        return found
+
+    def lookup_names(self) -> set[str]:
+        names: set[str] = set()
+
+        def walk(rules: tuple[Rule, ...]) -> None:
+            for rule in rules:
+                if isinstance(rule, FieldRule) and rule.lookup and rule.lookup.name:
+                    names.add(rule.lookup.name)
+                elif isinstance(rule, EachRule):
+                    walk(rule.rules)
+
+        walk(self.rules)
+        return names
