@@ -126,7 +126,8 @@ class _Builder:
             ptr = join_pointer(pointer, name)
             pos = self.doc.position(ptr, key=True)
             target = tuple(name.split("."))
-            common = {"target": target, "pointer": ptr, "line": pos.line, "col": pos.col}
+            common: dict[str, Any] = {"target": target, "pointer": ptr, "line": pos.line,
+                                      "col": pos.col}
             if isinstance(body, str):
                 out.append(FieldRule(**common, expr=self.expr(body, ptr)))
             elif "each" in body:

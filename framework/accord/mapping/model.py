@@ -7,7 +7,7 @@ the generator and the example runner can point at the exact rule they are talkin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-class DefaultOn(str, Enum):
+class DefaultOn(StrEnum):
     """When a rule's ``default`` applies."""
 
     MISSING = "missing"  # the path is absent from the record
@@ -37,7 +37,7 @@ class DefaultOn(str, Enum):
     EMPTY = "empty"  # absent, null, "", [] or {}
 
 
-class OnMiss(str, Enum):
+class OnMiss(StrEnum):
     """What a lookup does when the value has no entry in the table."""
 
     ERROR = "error"
