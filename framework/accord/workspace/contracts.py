@@ -268,6 +268,7 @@ def load_contracts(root: Path) -> ContractRegistry:
         diags.extend(exc.diagnostics)
         registry.lock = None
     if not canonical.is_dir():
+        _check_lock(registry, diags)
         return registry
 
     by_path: dict[Path, Contract] = {}
