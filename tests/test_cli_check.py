@@ -10,9 +10,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from click.testing import CliRunner
-
 from accord.cli.main import cli
+from click.testing import CliRunner
 
 
 def run(*args: str) -> tuple[int, str]:

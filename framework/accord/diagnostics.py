@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 __all__ = ["Diagnostic", "Severity", "render", "render_json", "render_junit", "render_text"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

@@ -7,7 +7,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from accord.diagnostics import Diagnostic
 from accord.workspace import load_workspace
 from accord.workspace.lock import RegistryLock, sha256_file

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from accord.errors import LoadError
 from accord.workspace.yamlio import Position, load_yaml, load_yaml_text
 

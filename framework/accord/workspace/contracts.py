@@ -174,7 +174,8 @@ class ContractRegistry:
     @cached_property
     def resource_registry(self) -> referencing.Registry[Any]:
         resources = [(c.urn, DRAFT202012.create_resource(c.schema)) for c in self]
-        return referencing.Registry().with_resources(resources)  # type: ignore[no-any-return]
+        registry: referencing.Registry[Any] = referencing.Registry().with_resources(resources)
+        return registry
 
     def validator(self, contract: Contract) -> Draft202012Validator:
         return Draft202012Validator(
@@ -198,13 +199,13 @@ class ContractRegistry:
                 if target is not None and target.urn not in seen:
                     seen.add(target.urn)
                     pending.append(target)
-        out = _rewrite_refs(copy.deepcopy(root.schema), root, "", self)
+        out: dict[str, Any] = _rewrite_refs(copy.deepcopy(root.schema), root, "", self)
         defs: dict[str, Any] = dict(out.get("$defs", {}))
         for uri in sorted(seen - {root.urn}):
             target = self.by_urn(uri)
             assert target is not None
             key = f"{target.name}@{target.version}"
-            embedded_schema = _rewrite_refs(copy.deepcopy(target.schema), target,
+            embedded_schema: dict[str, Any] = _rewrite_refs(copy.deepcopy(target.schema), target,
                                             f"/$defs/{key}", self)
             for k in ("$id", "$schema", "examples", "x-accord"):
                 embedded_schema.pop(k, None)
@@ -234,9 +235,7 @@ def _rewrite_refs(node: Any, owner: Contract, prefix: str, registry: ContractReg
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 base, _, fragment = value.partition("#")
-                if not base:
-                    result[key] = f"#{prefix}{fragment}"
-                elif base == owner.urn:
+                if not base or base == owner.urn:
                     result[key] = f"#{prefix}{fragment}"
                 else:
                     target = registry.by_urn(base)

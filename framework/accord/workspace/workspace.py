@@ -14,6 +14,7 @@ from typing import Any
 from accord.diagnostics import Diagnostic
 from accord.errors import LoadError
 from accord.workspace.contracts import ContractRegistry, load_contracts
+from accord.workspace.systems import System, check_systems, load_systems
 
 __all__ = ["Workspace", "find_root", "load_workspace"]
 
@@ -42,10 +43,20 @@ class Workspace:
     def contracts(self) -> ContractRegistry:
         return load_contracts(self.root)
 
+    @cached_property
+    def _systems(self) -> tuple[dict[str, System], list[Diagnostic]]:
+        return load_systems(self.root)
+
+    @property
+    def systems(self) -> dict[str, System]:
+        """Every system under contracts/systems, by name (API descriptions parse lazily)."""
+        return self._systems[0]
+
     def check(self) -> list[Diagnostic]:
         """Every finding in the workspace, errors first."""
         diagnostics: list[Diagnostic] = list(self.contracts.diagnostics)
         # -- checks from other subsystems --
+        diagnostics.extend(check_systems(*self._systems))
         return sorted(diagnostics, key=Diagnostic.sort_key)
 
     def summary(self) -> dict[str, Any]:

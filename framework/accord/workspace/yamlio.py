@@ -135,11 +135,11 @@ def load_yaml_text(text: str, *, path: str | Path = "<string>", display: str | N
             return YamlDocument(Path(path), None, {"": Position(1, 1)}, {}, shown)
         raise _fail(shown, "ACC003", "file is empty", 1, 1,
                     hint="add the document's content, or delete the file")
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip(" ")
+    for number, text_line in enumerate(text.splitlines(), 1):
+        stripped = text_line.lstrip(" ")
         if stripped.startswith("\t"):
             raise _fail(shown, "ACC004", "tab character in indentation", number,
-                        len(line) - len(stripped) + 1,
+                        len(text_line) - len(stripped) + 1,
                         hint="YAML indentation must use spaces; replace the tab with spaces")
     loader = _Loader(text)
     try:
