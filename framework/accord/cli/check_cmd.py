@@ -6,21 +6,32 @@ import sys
 
 import click
 
-from accord.cli.common import echo_diagnostics, exit_code_for, format_option, handle_errors, style
+from accord.cli.common import (
+    echo_diagnostics,
+    echo_table,
+    exit_code_for,
+    format_option,
+    handle_errors,
+    style,
+)
 from accord.workspace import load_workspace
 
 
 @click.command()
 @click.argument("path", default=".", type=click.Path())
 @format_option
+@click.option("--quiet", "-q", is_flag=True, help="Findings and the verdict only, no table.")
 @handle_errors()
-def check(path: str, fmt: str) -> None:
+def check(path: str, fmt: str, quiet: bool) -> None:
     """Check the workspace at PATH: contracts, systems, mappings. Prints every finding as
     file:line:col: CODE message, then a summary."""
     workspace = load_workspace(path)
     diagnostics = workspace.check()
     summary = workspace.summary()
     if fmt == "text":
+        if not quiet:
+            echo_table(workspace.contract_table(), ["entity", "versions", "owner"])
+            click.echo()
         echo_diagnostics(diagnostics, fmt)
         errors = sum(1 for d in diagnostics if d.severity.value == "error")
         warnings = len(diagnostics) - errors

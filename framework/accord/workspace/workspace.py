@@ -59,6 +59,19 @@ class Workspace:
         diagnostics.extend(check_systems(*self._systems))
         return sorted(diagnostics, key=Diagnostic.sort_key)
 
+    def contract_table(self) -> list[dict[str, str]]:
+        """One row per entity: its versions (oldest first) with status, and the latest."""
+        rows = []
+        for name in self.contracts.names():
+            versions = self.contracts.versions(name)
+            rows.append({
+                "entity": name,
+                "versions": ", ".join(f"{c.version} ({c.status})" for c in versions),
+                "latest": versions[-1].version,
+                "owner": versions[-1].owner,
+            })
+        return rows
+
     def summary(self) -> dict[str, Any]:
         by_status: dict[str, int] = {}
         for contract in self.contracts:
