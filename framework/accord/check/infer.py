@@ -1,0 +1,286 @@
+"""Type inference of JMESPath expressions against a source schema.
+
+A visitor over the ``jmespath`` AST (``visit_<node type>``). It resolves every path an expression
+reads through the source schema (``$ref``, ``allOf``/``anyOf``/``oneOf``, arrays, projections,
+filters and ``each`` scopes), infers the result type, and records what is wrong: unknown
+properties (with a "did you mean"), reading a property of a non-object, unknown functions and
+wrong arity.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord.check.functions import FUNCTIONS
+from accord.check.schema_model import ANY, SchemaModel, literal_schema
+from accord.check.types import BOOLEAN, UNKNOWN, Ty, array_of, union
+
+__all__ = ["Inferrer", "Issue", "Scope"]
+
+CODE_UNKNOWN_PATH = "ACC410"
+CODE_NOT_OBJECT = "ACC411"
+CODE_UNKNOWN_FUNCTION = "ACC412"
+CODE_ARITY = "ACC413"
+CODE_NO_PARENT = "ACC414"
+CODE_NOT_ARRAY = "ACC415"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an expression is evaluated: the current value, the enclosing scope, the record."""
+
+    current: Ty
+    root: Ty
+    parent: Scope | None = None
+    label: str = "$"
+
+    def child(self, item: Ty, label: str) -> Scope:
+        return Scope(item, self.root, self, label)
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    message: str
+    hint: str
+    column: int  # 0-based offset inside the expression
+
+
+@dataclass
+class Inferrer:
+    """Infers one expression's type; ``issues`` collects what is wrong with it."""
+
+    model: SchemaModel
+    text: str
+    issues: list[Issue] = field(default_factory=list)
+
+    def infer(self, node: dict[str, Any], scope: Scope) -> Ty:
+        ty, _ = self.visit(node, scope.current, scope.label, scope)
+        return ty
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def visit(self, node: Any, cur: Ty, label: str, scope: Scope) -> tuple[Ty, str]:
+        method = getattr(self, f"visit_{node.get('type')}", None)
+        if method is None:
+            return UNKNOWN, label
+        result: tuple[Ty, str] = method(node, cur, label, scope)
+        return result
+
+    def _column(self, token: str) -> int:
+        pattern = rf'(?<![A-Za-z0-9_"]){re.escape(token)}(?![A-Za-z0-9_])|"{re.escape(token)}"'
+        match = re.search(pattern, self.text)
+        return match.start() if match else 0
+
+    def _issue(self, code: str, message: str, hint: str, token: str = "") -> None:
+        issue = Issue(code, message, hint, self._column(token) if token else 0)
+        if issue not in self.issues:
+            self.issues.append(issue)
+
+    # -- paths ---------------------------------------------------------------------------------
+    def visit_field(self, node: dict[str, Any], cur: Ty, label: str,
+                    scope: Scope) -> tuple[Ty, str]:
+        name: str = node["value"]
+        shown = f"{label}.{name}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) \
+            else f'{label}."{name}"'
+        if cur.unknown:
+            return UNKNOWN, shown
+        found = self.model.property(cur.schema, name)
+        if found.not_object:
+            self._issue(CODE_NOT_OBJECT,
+                        f"{label} is {self.model.describe(cur.schema)}, it has no property "
+                        f"{name!r}", "read a property of an object; check the path", name)
+            return Ty({"type": "null"}, True), shown
+        if not found.found:
+            close = difflib.get_close_matches(name, found.candidates, n=1, cutoff=0.6)
+            if not close:
+                lowered = {c.lower(): c for c in found.candidates}
+                close = [lowered[name.lower()]] if name.lower() in lowered else []
+            hint = f"did you mean {close[0]!r}?" if close else (
+                "known properties: " + ", ".join(found.candidates[:12])
+                + (", ..." if len(found.candidates) > 12 else "")
+                if found.candidates else "this object declares no properties")
+            self._issue(CODE_UNKNOWN_PATH, f"{shown} does not exist in the source schema",
+                        hint, name)
+            return UNKNOWN, shown
+        nullable = cur.nullable or found.optional or self.model.nullable(found.schema)
+        return Ty(found.schema, nullable), shown
+
+    def visit_subexpression(self, node: dict[str, Any], cur: Ty, label: str,
+                            scope: Scope) -> tuple[Ty, str]:
+        for child in node["children"]:
+            cur, label = self.visit(child, cur, label, scope)
+        return cur, label
+
+    def visit_identity(self, node: dict[str, Any], cur: Ty, label: str,
+                       scope: Scope) -> tuple[Ty, str]:
+        return cur, label
+
+    visit_current = visit_identity
+
+    def visit_literal(self, node: dict[str, Any], cur: Ty, label: str,
+                      scope: Scope) -> tuple[Ty, str]:
+        value = node["value"]
+        return Ty(literal_schema(value), value is None), label
+
+    def _array_items(self, ty: Ty, label: str) -> Ty:
+        if ty.unknown:
+            return UNKNOWN
+        if self.model.is_array(ty.schema) is False:
+            self._issue(CODE_NOT_ARRAY, f"{label} is {self.model.describe(ty.schema)}, not an "
+                        "array", "project or index arrays only; check the path",
+                        label.rsplit(".", 1)[-1].strip('"[]*'))
+            return UNKNOWN
+        return Ty(self.model.items(ty.schema), False)
+
+    def visit_index_expression(self, node: dict[str, Any], cur: Ty, label: str,
+                               scope: Scope) -> tuple[Ty, str]:
+        left, right = node["children"]
+        base, label = self.visit(left, cur, label, scope)
+        if right.get("type") == "slice":
+            return base, f"{label}[:]"
+        item = self._array_items(base, label)
+        return item.maybe_null(), f"{label}[{right.get('value')}]"
+
+    def visit_index(self, node: dict[str, Any], cur: Ty, label: str,
+                    scope: Scope) -> tuple[Ty, str]:
+        item = self._array_items(cur, label)
+        return item.maybe_null(), f"{label}[{node.get('value')}]"
+
+    def visit_slice(self, node: dict[str, Any], cur: Ty, label: str,
+                    scope: Scope) -> tuple[Ty, str]:
+        return cur, f"{label}[:]"
+
+    def visit_projection(self, node: dict[str, Any], cur: Ty, label: str,
+                         scope: Scope) -> tuple[Ty, str]:
+        left, right = node["children"]
+        base, label = self.visit(left, cur, label, scope)
+        item = self._array_items(base, label)
+        out, out_label = self.visit(right, item, f"{label}[*]", scope)
+        return Ty(array_of(out).schema, base.nullable), out_label
+
+    def visit_flatten(self, node: dict[str, Any], cur: Ty, label: str,
+                      scope: Scope) -> tuple[Ty, str]:
+        base, label = self.visit(node["children"][0], cur, label, scope)
+        item = self._array_items(base, label)
+        if not item.unknown and self.model.is_array(item.schema):
+            item = Ty(self.model.items(item.schema), False)
+        return Ty(array_of(item).schema, base.nullable), f"{label}[]"
+
+    def visit_value_projection(self, node: dict[str, Any], cur: Ty, label: str,
+                               scope: Scope) -> tuple[Ty, str]:
+        left, right = node["children"]
+        base, label = self.visit(left, cur, label, scope)
+        values = UNKNOWN
+        if not base.unknown:
+            props = list(self.model.properties(base.schema).values())
+            values = union(*[Ty(p) for p in props]) if props else UNKNOWN
+        out, out_label = self.visit(right, values, f"{label}.*", scope)
+        return Ty(array_of(out).schema, base.nullable), out_label
+
+    def visit_filter_projection(self, node: dict[str, Any], cur: Ty, label: str,
+                                scope: Scope) -> tuple[Ty, str]:
+        left, right, condition = node["children"]
+        base, label = self.visit(left, cur, label, scope)
+        item = self._array_items(base, label)
+        self.visit(condition, item, f"{label}[?]", scope)
+        out, out_label = self.visit(right, item, f"{label}[?]", scope)
+        return Ty(array_of(out).schema, base.nullable), out_label
+
+    def visit_pipe(self, node: dict[str, Any], cur: Ty, label: str,
+                   scope: Scope) -> tuple[Ty, str]:
+        left, right = node["children"]
+        mid, label = self.visit(left, cur, label, scope)
+        return self.visit(right, mid, label, scope)
+
+    # -- operators -----------------------------------------------------------------------------
+    def visit_comparator(self, node: dict[str, Any], cur: Ty, label: str,
+                         scope: Scope) -> tuple[Ty, str]:
+        for child in node["children"]:
+            self.visit(child, cur, label, scope)
+        nullable = node.get("value") in ("lt", "lte", "gt", "gte")
+        return Ty(BOOLEAN.schema, nullable), label
+
+    def visit_or_expression(self, node: dict[str, Any], cur: Ty, label: str,
+                            scope: Scope) -> tuple[Ty, str]:
+        left, _ = self.visit(node["children"][0], cur, label, scope)
+        right, _ = self.visit(node["children"][1], cur, label, scope)
+        return Ty(union(left.non_null(), right).schema, right.nullable), label
+
+    def visit_and_expression(self, node: dict[str, Any], cur: Ty, label: str,
+                             scope: Scope) -> tuple[Ty, str]:
+        left, _ = self.visit(node["children"][0], cur, label, scope)
+        right, _ = self.visit(node["children"][1], cur, label, scope)
+        return union(left, right), label
+
+    def visit_not_expression(self, node: dict[str, Any], cur: Ty, label: str,
+                             scope: Scope) -> tuple[Ty, str]:
+        self.visit(node["children"][0], cur, label, scope)
+        return BOOLEAN, label
+
+    def visit_multi_select_list(self, node: dict[str, Any], cur: Ty, label: str,
+                                scope: Scope) -> tuple[Ty, str]:
+        items = [self.visit(child, cur, label, scope)[0] for child in node["children"]]
+        return Ty(array_of(union(*items)).schema, cur.nullable), label
+
+    def visit_multi_select_dict(self, node: dict[str, Any], cur: Ty, label: str,
+                                scope: Scope) -> tuple[Ty, str]:
+        props: dict[str, Any] = {}
+        for pair in node["children"]:
+            value, _ = self.visit(pair["children"][0], cur, label, scope)
+            props[pair["value"]] = value.schema if not value.nullable or value.unknown \
+                else {"anyOf": [value.schema, {"type": "null"}]}
+        return Ty({"type": "object", "properties": props}, cur.nullable), label
+
+    def visit_key_val_pair(self, node: dict[str, Any], cur: Ty, label: str,
+                           scope: Scope) -> tuple[Ty, str]:
+        return self.visit(node["children"][0], cur, label, scope)
+
+    def visit_expref(self, node: dict[str, Any], cur: Ty, label: str,
+                     scope: Scope) -> tuple[Ty, str]:
+        return self.visit(node["children"][0], cur, label, scope)
+
+    # -- functions -----------------------------------------------------------------------------
+    def visit_function_expression(self, node: dict[str, Any], cur: Ty, label: str,
+                                  scope: Scope) -> tuple[Ty, str]:
+        name: str = node["value"]
+        args_nodes: list[dict[str, Any]] = node["children"]
+        sig = FUNCTIONS.get(name)
+        if sig is None:
+            close = difflib.get_close_matches(name, list(FUNCTIONS), n=1)
+            hint = f"did you mean {close[0]}()?" if close else \
+                "see the function library in docs/mapping-spec.md"
+            self._issue(CODE_UNKNOWN_FUNCTION, f"unknown function {name}()", hint, name)
+            for child in args_nodes:
+                self.visit(child, cur, label, scope)
+            return UNKNOWN, label
+        count = len(args_nodes)
+        if count < sig.min_args or (sig.max_args is not None and count > sig.max_args):
+            self._issue(CODE_ARITY, f"{name}() takes {sig.arity_text()}, got {count}",
+                        f"call it as {name}({', '.join(['…'] * sig.min_args)})", name)
+        if name == "parent":
+            if scope.parent is None:
+                self._issue(CODE_NO_PARENT, "parent() is only meaningful inside `each`",
+                            "use root() or a path from the record", name)
+                return UNKNOWN, label
+            return scope.parent.current, scope.parent.label
+        if name == "root":
+            return scope.root, "$"
+        args: list[Ty] = []
+        array_item: Ty = UNKNOWN
+        for child in args_nodes:
+            if child.get("type") == "expref":
+                ty, _ = self.visit(child, array_item, f"{label}[*]", scope)
+                args.append(UNKNOWN)
+                continue
+            ty, _ = self.visit(child, cur, label, scope)
+            if not ty.unknown and self.model.is_array(ty.schema) and array_item is UNKNOWN:
+                array_item = Ty(self.model.items(ty.schema), False)
+            args.append(ty)
+        return sig.returns(args, self.model), label
+
+
+def any_ty() -> Ty:
+    return Ty(ANY, True)

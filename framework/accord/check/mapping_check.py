@@ -1,0 +1,337 @@
+"""The static checker: a mapping against its source and target schemas, before it runs.
+
+For each rule it resolves the paths the expression reads in the source schema, infers the
+result type, and checks that it fits the target property (type, nullability, enum, format);
+then it checks completeness (every required target property mapped, defaulted or ``n/a``),
+unknown target properties, ``each`` onto arrays, functions and lookup tables.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord.check.endpoints import EndpointError, SchemaResolver
+from accord.check.infer import Inferrer, Scope
+from accord.check.schema_model import SchemaModel, literal_schema
+from accord.check.types import Ty, union
+from accord.diagnostics import Diagnostic, Severity
+from accord.mapping.loader import MappingSet, parse_expression
+from accord.mapping.model import (
+    EachRule,
+    Expr,
+    FieldRule,
+    Lookup,
+    MappingSpec,
+    NotApplicable,
+    OnMiss,
+    Rule,
+)
+from accord.workspace.yamlio import join_pointer
+
+__all__ = ["CODES", "check_mapping_set", "check_spec"]
+
+#: every code this checker emits, with what it means (docs/mapping-spec.md lists them too)
+CODES = {
+    "ACC402": "source or target does not resolve",
+    "ACC403": "lookup table not found",
+    "ACC410": "path not in the source schema",
+    "ACC411": "property read on a non-object",
+    "ACC412": "unknown function",
+    "ACC413": "wrong number of arguments",
+    "ACC414": "parent() outside each",
+    "ACC415": "projection or index on a non-array",
+    "ACC420": "type does not fit the target property",
+    "ACC421": "may be null where the target requires a value",
+    "ACC422": "value outside the target enum",
+    "ACC423": "format differs from the target's",
+    "ACC424": "lookup misses values of the source enum and has no on_miss",
+    "ACC425": "free text into an enum without a lookup",
+    "ACC426": "type only partly fits the target property",
+    "ACC430": "required target property not mapped",
+    "ACC431": "unknown target property",
+    "ACC432": "each onto a non-array target",
+    "ACC433": "a target property is mapped twice",
+}
+
+
+def _compatible(src: str, targets: frozenset[str]) -> bool:
+    return src in targets or (src == "integer" and "number" in targets)
+
+
+@dataclass
+class _Context:
+    spec: MappingSpec
+    source: SchemaModel
+    target: SchemaModel
+    lookups: dict[str, Lookup]
+    diags: list[Diagnostic] = field(default_factory=list)
+
+    def at_rule(self, rule: Rule, code: str, message: str, hint: str,
+                severity: Severity = Severity.ERROR, pointer: str | None = None) -> None:
+        self.diags.append(Diagnostic(code, message, self.spec.display, rule.line, rule.col,
+                                     pointer or rule.pointer, hint, severity,
+                                     {"target": rule.dotted}))
+
+    def at_pointer(self, pointer: str, code: str, message: str, hint: str,
+                   severity: Severity = Severity.ERROR) -> None:
+        pos = self.spec.document.position(pointer)
+        self.diags.append(Diagnostic(code, message, self.spec.display, pos.line, pos.col,
+                                     pointer, hint, severity))
+
+    # -- expressions ---------------------------------------------------------------------------
+    def infer(self, expr: Expr, scope: Scope) -> Ty:
+        ast, syntax = parse_expression(expr, self.spec.display)
+        if syntax is not None:
+            self.diags.append(syntax)
+            return Ty({}, True)
+        inferrer = Inferrer(self.source, expr.text)
+        ty = inferrer.infer(ast, scope)
+        single_line = "\n" not in expr.text
+        for issue in inferrer.issues:
+            col = expr.col + issue.column if single_line else expr.col
+            self.diags.append(Diagnostic(issue.code, issue.message, self.spec.display,
+                                         expr.line, col, expr.pointer, issue.hint,
+                                         extra={"expression": expr.text}))
+        return ty
+
+
+def _lookup_table(ctx: _Context, rule: FieldRule) -> Lookup | None:
+    ref = rule.lookup
+    if ref is None:
+        return None
+    if ref.inline is not None:
+        return ref.inline
+    table = ctx.lookups.get(ref.name or "")
+    if table is None:
+        close = difflib.get_close_matches(ref.name or "", list(ctx.lookups), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else \
+            f"create mappings/lookups/{ref.name}.yaml (accord: lookup/v1)"
+        ctx.at_rule(rule, "ACC403", f"lookup table {ref.name!r} not found", hint,
+                    pointer=join_pointer(rule.pointer, "lookup"))
+    return table
+
+
+def _lookup_key(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _apply_lookup(ctx: _Context, rule: FieldRule, src: Ty, table: Lookup) -> Ty:
+    values = list(table.values.values())
+    on_miss = rule.on_miss
+    source_enum = None if src.unknown else ctx.source.enum(src.schema)
+    if source_enum is not None and on_miss is None:
+        missing = [v for v in source_enum if v is not None and _lookup_key(v) not in table.values]
+        if missing:
+            ctx.at_rule(rule, "ACC424",
+                        f"lookup {table.name if not table.inline else '(inline)'} has no entry "
+                        f"for source value(s) {', '.join(repr(v) for v in missing)}",
+                        "add the values to the table, or say what happens with "
+                        "`on_miss: error|default|passthrough`",
+                        pointer=join_pointer(rule.pointer, "lookup"))
+    out = Ty({"enum": sorted({*values}, key=repr)} if values else {}, src.nullable)
+    if on_miss is OnMiss.PASSTHROUGH:
+        out = union(out, src)
+    return out
+
+
+def _target_schema(ctx: _Context, rule: Rule, base: dict[str, Any]) -> tuple[
+        dict[str, Any] | None, bool]:
+    """The target property's schema and whether its parent requires it (None: unknown)."""
+    node = base
+    required = True
+    for i, segment in enumerate(rule.target):
+        found = ctx.target.property(node, segment)
+        if not found.found:
+            where = ".".join(rule.target[:i]) or "the target"
+            if found.not_object:
+                msg = f"{where} is {ctx.target.describe(node)}, it has no property {segment!r}"
+                hint = "map onto a property of an object"
+            else:
+                close = difflib.get_close_matches(segment, found.candidates, n=1)
+                msg = f"{'.'.join(rule.target[:i + 1])!r} is not a property of {where}"
+                hint = f"did you mean {close[0]!r}?" if close else (
+                    "known properties: " + ", ".join(found.candidates[:15]))
+            ctx.at_rule(rule, "ACC431", msg, hint)
+            return None, False
+        required = segment in ctx.target.required(node)
+        node = found.schema
+    return node, required
+
+
+def _fit(ctx: _Context, rule: FieldRule, src: Ty, tgt: dict[str, Any], required: bool,
+         looked_up: bool) -> None:
+    s_types = None if src.unknown else ctx.source.types(src.schema)
+    t_types = ctx.target.types(tgt)
+    wanted = ctx.target.describe(tgt)
+    if s_types is not None and t_types is not None:
+        values = s_types - {"null"}
+        bad = {t for t in values if not _compatible(t, t_types)}
+        rounding = bad == {"number"} and "integer" in t_types
+        if values and bad == values and not rounding:
+            ctx.at_rule(rule, "ACC420",
+                        f"{rule.dotted}: the rule gives {ctx.source.describe(src.schema)}, "
+                        f"the target wants {wanted}",
+                        "convert the value (to_string(), to_number(), a lookup) or map a "
+                        "different source path")
+        elif bad:
+            ctx.at_rule(rule, "ACC426",
+                        f"{rule.dotted}: the rule may give {' | '.join(sorted(bad))}, "
+                        f"the target wants {wanted}",
+                        "convert the value so every case fits (e.g. round(), to_string())",
+                        Severity.WARNING)
+    if src.nullable and required and t_types is not None and "null" not in t_types:
+        ctx.at_rule(rule, "ACC421",
+                    f"{rule.dotted} is required by the target but the rule may give null",
+                    "add `default:`, or `required: true` to fail such records as data "
+                    "quality errors", Severity.WARNING)
+    target_enum = ctx.target.enum(tgt)
+    if target_enum is not None:
+        allowed = [v for v in target_enum if v is not None]
+        source_enum = None if src.unknown else ctx.source.enum(src.schema)
+        if source_enum is not None:
+            outside = [v for v in source_enum if v is not None and v not in allowed]
+            if outside:
+                ctx.at_rule(rule, "ACC422",
+                            f"{rule.dotted}: {', '.join(repr(v) for v in outside)} "
+                            f"{'is' if len(outside) == 1 else 'are'} not in the target enum "
+                            f"({', '.join(repr(v) for v in allowed)})",
+                            "translate the value with a lookup whose outputs are in the enum")
+        elif not looked_up and s_types is not None and "string" in s_types:
+            ctx.at_rule(rule, "ACC425",
+                        f"{rule.dotted}: free text goes into an enum "
+                        f"({', '.join(repr(v) for v in allowed[:8])})",
+                        "translate with `lookup:` (and `on_miss:`), so unexpected values are "
+                        "caught", Severity.WARNING)
+    t_format = ctx.target.format(tgt)
+    s_format = None if src.unknown else ctx.source.format(src.schema)
+    if t_format and s_format and t_format != s_format:
+        ctx.at_rule(rule, "ACC423",
+                    f"{rule.dotted}: the source is format {s_format}, the target wants "
+                    f"{t_format}", "convert it (e.g. to_date(), format_date())",
+                    Severity.WARNING)
+
+
+def _check_field(ctx: _Context, rule: FieldRule, scope: Scope, base: dict[str, Any]) -> None:
+    ty = ctx.infer(rule.expr, scope) if rule.expr is not None else Ty({"type": "null"}, True)
+    if rule.when is not None:
+        ctx.infer(rule.when, scope)
+    table = _lookup_table(ctx, rule)
+    if table is not None:
+        ty = _apply_lookup(ctx, rule, ty, table)
+    if rule.has_default:
+        default = Ty(literal_schema(rule.default), rule.default is None)
+        ty = Ty(union(ty.non_null(), default).schema, rule.default is None) \
+            if rule.expr is not None else default
+    if rule.required:
+        ty = ty.non_null()
+    tgt, required = _target_schema(ctx, rule, base)
+    if tgt is None:
+        return
+    if rule.when is not None:
+        required = False  # a conditional field is absent by design on some records
+    _fit(ctx, rule, ty, tgt, required, rule.lookup is not None)
+
+
+def _check_each(ctx: _Context, rule: EachRule, scope: Scope, base: dict[str, Any]) -> None:
+    ty = ctx.infer(rule.each, scope)
+    if rule.when is not None:
+        ctx.infer(rule.when, scope)
+    if not ty.unknown and ctx.source.is_array(ty.schema) is False:
+        ctx.at_rule(rule, "ACC415",
+                    f"each: {rule.each.text!r} gives {ctx.source.describe(ty.schema)}, not an "
+                    "array", "`each` iterates an array; point it at one",
+                    pointer=join_pointer(rule.pointer, "each"))
+    item = Ty({}, False) if ty.unknown else Ty(ctx.source.items(ty.schema), False)
+    tgt, _ = _target_schema(ctx, rule, base)
+    item_target: dict[str, Any] = {}
+    if tgt is not None:
+        if ctx.target.is_array(tgt) is False:
+            ctx.at_rule(rule, "ACC432",
+                        f"{rule.dotted} is {ctx.target.describe(tgt)}, `each` maps onto arrays",
+                        "map this property with an expression, or point `each` at an array "
+                        "property")
+        else:
+            item_target = ctx.target.items(tgt)
+    inner = scope.child(item, f"{scope.label}.{rule.dotted}[*]")
+    _check_rules(ctx, rule.rules, inner, item_target, rule)
+
+
+def _check_completeness(ctx: _Context, rules: tuple[Rule, ...], base: dict[str, Any],
+                        prefix: tuple[str, ...], owner: Rule | None) -> None:
+    groups: dict[str, list[Rule]] = {}
+    for rule in rules:
+        rest = rule.target[len(prefix):]
+        if rest:
+            groups.setdefault(rest[0], []).append(rule)
+    for name, group in groups.items():
+        whole = [r for r in group if len(r.target) == len(prefix) + 1]
+        deeper = [r for r in group if len(r.target) > len(prefix) + 1]
+        if len(whole) > 1 or (whole and deeper):
+            dup = (whole[1:] + deeper)[0] if len(whole) > 1 else deeper[0]
+            ctx.at_rule(dup, "ACC433",
+                        f"{'.'.join((*prefix, name))} is mapped by more than one rule "
+                        f"(also on line {whole[0].line})",
+                        "keep one rule per target property")
+        elif deeper:
+            found = ctx.target.property(base, name)
+            if found.found:
+                _check_completeness(ctx, tuple(deeper), found.schema, (*prefix, name), owner)
+    missing = sorted(ctx.target.required(base) - set(groups))
+    if missing:
+        where = ".".join(prefix) or ("the items" if owner is not None else "the target")
+        pointer = join_pointer(owner.pointer, "fields") if owner else "/fields"
+        if prefix:
+            first = groups and next(iter(groups.values()))[0]
+            pointer = first.pointer if first else pointer
+        ctx.at_pointer(pointer, "ACC430",
+                       f"required target propert{'y' if len(missing) == 1 else 'ies'} of "
+                       f"{where} not mapped: {', '.join(missing)}",
+                       "map each one, give it a `default:`, or mark it `{n/a: reason}`")
+
+
+def _check_rules(ctx: _Context, rules: tuple[Rule, ...], scope: Scope,
+                 base: dict[str, Any], owner: Rule | None) -> None:
+    for rule in rules:
+        if isinstance(rule, FieldRule):
+            _check_field(ctx, rule, scope, base)
+        elif isinstance(rule, EachRule):
+            _check_each(ctx, rule, scope, base)
+        elif isinstance(rule, NotApplicable):
+            _target_schema(ctx, rule, base)
+    if base:
+        _check_completeness(ctx, rules, base, (), owner)
+
+
+def check_spec(spec: MappingSpec, source_schema: dict[str, Any],
+               target_schema: dict[str, Any], lookups: dict[str, Lookup]) -> list[Diagnostic]:
+    """Every finding for one spec, given its resolved schemas and the workspace's lookups."""
+    ctx = _Context(spec, SchemaModel(source_schema), SchemaModel(target_schema), lookups)
+    record = Ty(source_schema, False)
+    scope = Scope(record, record)
+    for expr in (spec.when, spec.key):
+        if expr is not None:
+            ctx.infer(expr, scope)
+    _check_rules(ctx, spec.rules, scope, target_schema, None)
+    return ctx.diags
+
+
+def check_mapping_set(mappings: MappingSet, resolver: SchemaResolver) -> list[Diagnostic]:
+    """Load findings plus the check of every spec whose endpoints resolve."""
+    diags = list(mappings.diagnostics)
+    for spec in mappings.specs:
+        schemas: dict[str, dict[str, Any]] = {}
+        for role, endpoint in (("source", spec.source), ("target", spec.target)):
+            try:
+                schemas[role] = resolver.resolve(endpoint, role)
+            except EndpointError as exc:
+                diags.append(spec.document.diagnostic(
+                    "ACC402", f"{role} {endpoint.describe()}: {exc.message}", f"/{role}",
+                    hint=exc.hint or "check the contract, system, schema or operation name"))
+        if len(schemas) == 2:
+            diags.extend(check_spec(spec, schemas["source"], schemas["target"],
+                                    mappings.lookups))
+    return diags
