@@ -1,6 +1,7 @@
 """What the checker knows about each function: arity and return type.
 
-Covers JMESPath's built-ins and accord's library (DESIGN.md "Expressions"). ``parent()`` and
+Names and arity come from the run-time library (``accord.runtime.jmes.FUNCTIONS``), so the
+checker and the compiled code never disagree; return types are the checker's. ``parent()`` and
 ``root()`` are handled by the inference visitor itself, since they depend on the scope.
 """
 
@@ -83,55 +84,64 @@ def _to_array(args: list[Ty], model: SchemaModel) -> Ty:
     return array_of(args[0] if args else UNKNOWN)
 
 
-_SIGS = [
+_RETURNS: dict[str, Returns] = {
     # JMESPath built-ins
-    Signature("abs", 1, 1, _same_as_first),
-    Signature("avg", 1, 1, _nullable(NUMBER)),
-    Signature("ceil", 1, 1, _const(INTEGER)),
-    Signature("contains", 2, 2, _const(BOOLEAN)),
-    Signature("ends_with", 2, 2, _const(BOOLEAN)),
-    Signature("floor", 1, 1, _const(INTEGER)),
-    Signature("join", 2, 2, _const(STRING)),
-    Signature("keys", 1, 1, _const(array_of(STRING))),
-    Signature("length", 1, 1, _const(INTEGER)),
-    Signature("map", 2, 2, _const(array_of(UNKNOWN))),
-    Signature("max", 1, 1, _item_of_first),
-    Signature("max_by", 2, 2, _item_of_first),
-    Signature("merge", 1, None, _const(Ty({"type": "object"}))),
-    Signature("min", 1, 1, _item_of_first),
-    Signature("min_by", 2, 2, _item_of_first),
-    Signature("not_null", 1, None, _coalesce),
-    Signature("reverse", 1, 1, _same_as_first),
-    Signature("sort", 1, 1, _same_as_first),
-    Signature("sort_by", 2, 2, _same_as_first),
-    Signature("starts_with", 2, 2, _const(BOOLEAN)),
-    Signature("sum", 1, 1, _const(NUMBER)),
-    Signature("to_array", 1, 1, _to_array),
-    Signature("to_number", 1, 1, _nullable(NUMBER)),
-    Signature("to_string", 1, 1, _const(STRING)),
-    Signature("type", 1, 1, _const(STRING)),
-    Signature("values", 1, 1, _const(array_of(UNKNOWN))),
+    "abs": _same_as_first,
+    "avg": _nullable(NUMBER),
+    "ceil": _const(INTEGER),
+    "contains": _const(BOOLEAN),
+    "ends_with": _const(BOOLEAN),
+    "floor": _const(INTEGER),
+    "join": _const(STRING),
+    "keys": _const(array_of(STRING)),
+    "length": _const(INTEGER),
+    "map": _const(array_of(UNKNOWN)),
+    "max": _item_of_first,
+    "max_by": _item_of_first,
+    "merge": _const(Ty({"type": "object"})),
+    "min": _item_of_first,
+    "min_by": _item_of_first,
+    "not_null": _coalesce,
+    "reverse": _same_as_first,
+    "sort": _same_as_first,
+    "sort_by": _same_as_first,
+    "starts_with": _const(BOOLEAN),
+    "sum": _const(NUMBER),
+    "to_array": _to_array,
+    "to_number": _nullable(NUMBER),
+    "to_string": _const(STRING),
+    "type": _const(STRING),
+    "values": _const(array_of(UNKNOWN)),
     # accord's library
-    Signature("coalesce", 1, None, _coalesce, "first argument that is not null"),
-    Signature("lookup", 2, 3, _nullable(UNKNOWN), "lookup(value, table[, default])"),
-    Signature("if", 2, 3, _if, "if(condition, then[, else])"),
-    Signature("add", 2, 2, _number_op),
-    Signature("subtract", 2, 2, _number_op),
-    Signature("multiply", 2, 2, _number_op),
-    Signature("divide", 2, 2, _number_op),
-    Signature("round", 1, 2, _number_op),
-    Signature("upper", 1, 1, _string_op),
-    Signature("lower", 1, 1, _string_op),
-    Signature("trim", 1, 1, _string_op),
-    Signature("replace", 3, 3, _string_op),
-    Signature("split", 2, 2, _const(array_of(STRING))),
-    Signature("substring", 2, 3, _string_op),
-    Signature("to_date", 1, 2, _date),
-    Signature("format_date", 2, 2, _string_op),
-    Signature("sha256", 1, 1, _const(STRING)),
-    Signature("uuid5", 1, 2, _const(Ty({"type": "string", "format": "uuid"}))),
-    Signature("parent", 0, 0, _const(UNKNOWN)),
-    Signature("root", 0, 0, _const(UNKNOWN)),
-]
+    "coalesce": _coalesce,
+    "lookup": _nullable(UNKNOWN),
+    "if": _if,
+    "add": _number_op,
+    "subtract": _number_op,
+    "multiply": _number_op,
+    "divide": _number_op,
+    "round": _number_op,
+    "upper": _string_op,
+    "lower": _string_op,
+    "trim": _string_op,
+    "replace": _string_op,
+    "split": _const(array_of(STRING)),
+    "substring": _string_op,
+    "to_date": _date,
+    "format_date": _string_op,
+    "sha256": _const(STRING),
+    "uuid5": _const(Ty({"type": "string", "format": "uuid"})),
+}
 
-FUNCTIONS: dict[str, Signature] = {s.name: s for s in _SIGS}
+
+def _signatures() -> dict[str, Signature]:
+    """The run-time library's functions (the one source of names and arity) with the
+    checker's return types."""
+    from accord.runtime.jmes import FUNCTIONS as RUNTIME
+
+    return {name: Signature(name, fn.min_args, fn.max_args,
+                            _RETURNS.get(name, _const(UNKNOWN)), fn.signature_text())
+            for name, fn in RUNTIME.items()}
+
+
+FUNCTIONS: dict[str, Signature] = _signatures()
