@@ -1,0 +1,269 @@
+"""The stream runner: JSONL in -> transformer -> validate -> JSONL out, failures dead-lettered.
+
+Records are read, transformed, validated and written one at a time, so memory stays flat
+however large the input. For every non-blank input line exactly one thing happens: the record
+is written, skipped (the mapping's ``when`` is false) or dead-lettered, so
+``read == written + skipped + dead`` always holds. A malformed line (not UTF-8, not JSON, not
+an object) is a ``data_quality`` dead letter, never a crash. Blank lines are ignored.
+
+:func:`run_files` writes each output to ``<name>.tmp`` beside it and renames it into place only
+when the run completes: a run that fails (a crash, Ctrl-C, a full disk) leaves any existing
+output and dead-letter files exactly as they were, and it never touches them when the input
+cannot be opened.
+
+With ``with_key=True`` each output line is an envelope ``{"key": key(record), "record": out}``
+so that a downstream loader can upsert idempotently; otherwise each line is the output record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from accord.errors import LoadError, TransformError, UsageError
+from accord.runtime.deadletter import DeadLetter, DeadLetterWriter, ErrorClass
+from accord.runtime.jsonl import MalformedLine, dumps_line, loads_line
+from accord.runtime.validate import Validator
+
+__all__ = ["RunStats", "Transformer", "run_files", "run_stream"]
+
+ProgressCallback = Callable[[int, int], None]  # (records read, bytes read)
+_PROGRESS_EVERY = 2048
+
+
+class Transformer(Protocol):
+    """What a generated module provides (see docs/running.md)."""
+
+    def applies(self, record: Any) -> bool: ...
+    def transform(self, record: Any) -> dict[str, Any]: ...
+    def key(self, record: Any) -> str: ...
+
+
+@dataclass
+class RunStats:
+    """Exact counts of one run: ``read == written + skipped + dead``."""
+
+    read: int = 0
+    written: int = 0
+    skipped: int = 0
+    dead: int = 0
+    dead_by_class: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def consistent(self) -> bool:
+        return self.read == self.written + self.skipped + self.dead
+
+    @property
+    def rate(self) -> float:
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"read": self.read, "written": self.written, "skipped": self.skipped,
+                "dead": self.dead, "dead_by_class": dict(sorted(self.dead_by_class.items())),
+                "seconds": round(self.seconds, 3), "records_per_second": round(self.rate, 1)}
+
+
+def _describe(value: Any) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", int: "a number",
+             float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _failure(exc: Exception, stage: str) -> tuple[ErrorClass, str, str, str | None]:
+    if isinstance(exc, TransformError):
+        return ErrorClass.parse(exc.error_class), exc.message, exc.path or "$", exc.rule
+    return (ErrorClass.MAPPING_ERROR, f"{stage} raised {type(exc).__name__}: {exc}", "$", None)
+
+
+def run_stream(
+    transformer: Any,
+    lines: Iterable[bytes],
+    out: IO[bytes],
+    dead: IO[bytes],
+    *,
+    validator: Validator | None = None,
+    schema_rule: str | None = None,
+    with_key: bool = False,
+    progress: ProgressCallback | None = None,
+) -> RunStats:
+    """Run ``transformer`` over ``lines`` (bytes, one JSON object each).
+
+    ``schema_rule`` names the target schema in dead letters for validation failures (e.g.
+    ``contract:project@1.1.0``).
+    """
+    applies: Callable[[Any], bool] = transformer.applies
+    transform: Callable[[Any], Any] = transformer.transform
+    key: Callable[[Any], str] = transformer.key
+    letters = DeadLetterWriter(dead)
+    write = out.write
+    stats = RunStats()
+    started = time.perf_counter()
+    bytes_read = 0
+    line_number = 0
+    for line in lines:
+        line_number += 1
+        bytes_read += len(line)
+        if progress is not None and line_number % _PROGRESS_EVERY == 0:
+            progress(stats.read, bytes_read)
+        if not line.strip():
+            continue
+        stats.read += 1
+        try:
+            record = loads_line(line)
+        except MalformedLine as exc:
+            letters.write(DeadLetter(line_number, ErrorClass.DATA_QUALITY, str(exc),
+                                     raw=line.rstrip(b"\r\n").decode("utf-8", "backslashreplace")))
+            continue
+        if not isinstance(record, dict):
+            letters.write(DeadLetter(
+                line_number, ErrorClass.DATA_QUALITY,
+                f"expected a JSON object, found {_describe(record)}", input=record))
+            continue
+        stage = "applies()"
+        try:
+            if not applies(record):
+                stats.skipped += 1
+                continue
+            stage = "transform()"
+            result = transform(record)
+            if with_key:
+                stage = "key()"
+                result = {"key": key(record), "record": result}
+        except Exception as exc:  # any failure of one record is a dead letter, not a crash
+            error_class, message, path, rule = _failure(exc, stage)
+            letters.write(DeadLetter(line_number, error_class, message, path, rule, record))
+            continue
+        if validator is not None:
+            body = result["record"] if with_key else result
+            if not validator.is_valid(body):
+                violations = validator.errors(body)
+                first = violations[0] if violations else None
+                letters.write(DeadLetter(
+                    line_number, ErrorClass.DATA_QUALITY,
+                    f"output does not match the target schema: "
+                    f"{first.message if first else 'invalid'}",
+                    first.path if first else "$", schema_rule, record,
+                    violations=[{"path": v.path, "message": v.message} for v in violations]))
+                continue
+        try:
+            encoded = dumps_line(result)
+        except (TypeError, ValueError) as exc:
+            letters.write(DeadLetter(line_number, ErrorClass.MAPPING_ERROR,
+                                     f"output is not JSON: {exc}", "$", None, record))
+            continue
+        write(encoded)
+        stats.written += 1
+    stats.dead = letters.count
+    stats.dead_by_class = dict(letters.by_class)
+    stats.seconds = time.perf_counter() - started
+    if progress is not None:
+        progress(stats.read, bytes_read)
+    return stats
+
+
+def _temp_for(path: Path) -> Path:
+    return path.with_name(f"{path.name}.tmp")
+
+
+@contextlib.contextmanager
+def _atomic_outputs(*paths: Path) -> Iterator[list[IO[bytes]]]:
+    """Open ``<path>.tmp`` for each path; rename all into place only if the block succeeds."""
+    temps = [_temp_for(p) for p in paths]
+    handles: list[IO[bytes]] = []
+    try:
+        for temp in temps:
+            handles.append(open(temp, "wb"))  # noqa: SIM115 - closed below
+        yield handles
+        for handle in handles:
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+        for temp, final in zip(temps, paths, strict=True):
+            os.replace(temp, final)
+    finally:
+        for handle in handles:
+            if not handle.closed:
+                handle.close()
+        for temp in temps:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+
+
+def _check_paths(input_path: Path, output: Path, dead_letter: Path) -> None:
+    resolved = {input_path.resolve(), output.resolve(), dead_letter.resolve()}
+    if len(resolved) != 3:
+        raise UsageError("--input, --output and --dead-letter must be three different files")
+    for target in (output, dead_letter):
+        if not target.parent.is_dir():
+            raise UsageError(f"{target}: folder {target.parent} does not exist")
+        if target.is_dir():
+            raise UsageError(f"{target} is a directory, expected a file path")
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[ProgressCallback | None]:
+    if not enabled:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(TextColumn("[bold]accord run"), BarColumn(), DownloadColumn(),
+                  TextColumn("{task.fields[records]:,} records"), TimeRemainingColumn(),
+                  transient=True) as bar:
+        task = bar.add_task("run", total=total or None, records=0)
+
+        def update(records: int, done: int) -> None:
+            bar.update(task, completed=done, records=records)
+
+        yield update
+
+
+def run_files(
+    transformer: Any,
+    input_path: str | Path,
+    output: str | Path,
+    dead_letter: str | Path,
+    *,
+    validator: Validator | None = None,
+    schema_rule: str | None = None,
+    with_key: bool = False,
+    progress: bool | None = None,
+) -> RunStats:
+    """Stream ``input_path`` through ``transformer`` into ``output`` and ``dead_letter``.
+
+    ``progress=None`` shows a progress bar only when stderr is a terminal. Raises
+    :class:`~accord.errors.LoadError` (exit 2) when the input cannot be read and
+    :class:`~accord.errors.UsageError` for unusable output paths, before touching any output.
+    """
+    source, out_path, dead_path = Path(input_path), Path(output), Path(dead_letter)
+    try:
+        handle = open(source, "rb")  # noqa: SIM115 - closed in the finally below
+    except FileNotFoundError:
+        raise LoadError(f"{source}: input file not found") from None
+    except IsADirectoryError:
+        raise LoadError(f"{source} is a directory, expected a JSONL file") from None
+    except OSError as exc:
+        raise LoadError(f"{source}: cannot read: {exc.strerror}") from None
+    try:
+        _check_paths(source, out_path, dead_path)
+        show = sys.stderr.isatty() if progress is None else progress
+        total = os.fstat(handle.fileno()).st_size
+        with _atomic_outputs(out_path, dead_path) as (out, dead), \
+                _progress_bar(total, show) as update:
+            return run_stream(transformer, handle, out, dead, validator=validator,
+                              schema_rule=schema_rule, with_key=with_key, progress=update)
+    finally:
+        handle.close()
