@@ -282,3 +282,11 @@ def test_not_a_workspace(tmp_path: Path) -> None:
 
     with pytest.raises(LoadError, match="accord init"):
         load_workspace(tmp_path)
+
+
+def test_examples_are_checked_for_date_time_format(tmp_path: Path) -> None:
+    stamped = MONEY.replace("  amount:", "  at: {type: string, format: date-time}\n  amount:")
+    bad = stamped.replace('{currency: EUR, amount: "12.50"}',
+                          '{currency: EUR, amount: "12.50", at: "yesterday"}')
+    d = only(check(make(tmp_path, {f"{C}/money/1.0.0.yaml": bad})), "ACC108")
+    assert d.pointer == "/examples/0/at"
