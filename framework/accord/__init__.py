@@ -3,6 +3,7 @@
 This module re-exports the public API only.
 """
 
+from accord.compat import Change, ChangeType, CompatResult, compat
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import (
     AccordError,
@@ -23,9 +24,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AccordError",
+    "Change",
+    "ChangeType",
     "CheckError",
     "CodegenError",
     "CompatError",
+    "CompatResult",
     "Diagnostic",
     "ExpressionError",
     "LoadError",
@@ -36,5 +40,6 @@ __all__ = [
     "VerificationError",
     "Workspace",
     "__version__",
+    "compat",
     "load_workspace",
 ]
