@@ -17,10 +17,19 @@ from referencing.jsonschema import DRAFT202012
 
 from accord.diagnostics import Diagnostic
 from accord.errors import CompatError
-from accord.workspace.yamlio import join_pointer
 
-__all__ = ["ABSENT", "Side", "canon", "is_empty", "is_false", "merge_conj", "prepare",
-           "root_side", "types_of"]
+__all__ = [
+    "ABSENT",
+    "Side",
+    "canon",
+    "is_empty",
+    "is_false",
+    "join_pointer",
+    "merge_conj",
+    "prepare",
+    "root_side",
+    "types_of",
+]
 
 ABSENT: Any = object()
 
@@ -60,6 +69,12 @@ def root_side(schema: Any, registry: referencing.Registry[Any] | None) -> Side:
         uri = ""
     reg = reg.with_resource(uri, resource)
     return Side(schema, reg.resolver(base_uri=uri))
+
+
+def join_pointer(base: str, *tokens: str | int) -> str:
+    """``base`` extended by RFC 6901-escaped ``tokens`` (kept free of accord.workspace, which
+    imports this package)."""
+    return base + "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
 
 
 def is_false(node: Any) -> bool:
