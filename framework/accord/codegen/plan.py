@@ -1,0 +1,224 @@
+"""What a generated module contains, decided in Python; the templates only lay it out.
+
+A :class:`ModulePlan` holds, already rendered as safe Python fragments (literals via
+:func:`py_literal`, comments via :func:`comment_text`): the constants, the compiled expression
+functions, the lookup tables, and one :class:`ScopePlan` per record scope (the record itself,
+and one per ``each``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord import __version__
+from accord.codegen.literals import comment_text, py_literal
+from accord.diagnostics import Diagnostic
+from accord.errors import CodegenError, ExpressionError
+from accord.mapping.loader import parse_expression
+from accord.mapping.model import (
+    DefaultOn,
+    EachRule,
+    Expr,
+    FieldRule,
+    Lookup,
+    MappingSpec,
+    NotApplicable,
+    OnMiss,
+    Rule,
+)
+
+__all__ = ["ModulePlan", "RulePlan", "ScopePlan", "build_plan"]
+
+#: compiler error kinds -> the checker's codes for the same problem
+_KIND_CODES = {"syntax": "401", "unknown-function": "412", "invalid-arity": "413"}
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class RulePlan:
+    kind: str  # "field" | "each" | "n/a"
+    comment: str
+    rule: str  # literal "mappings/x.yaml:12"
+    target: str  # literal tuple of path segments
+    key: str | None  # literal key when the target path has one segment
+    dotted: str  # literal dotted target
+    path: str  # literal JSON path in the record used in errors
+    expr: str | None = None  # call of the compiled expression
+    when: str | None = None
+    default: str | None = None
+    default_on: str = "null"
+    present: str | None = None  # literal tuple: the source path checked for default_on missing
+    lookup: str | None = None  # module constant holding the table
+    on_miss: str = "'error'"
+    required: bool = False
+    scope: str | None = None  # function mapping one item (each)
+    reason: str = ""
+
+
+@dataclass
+class ScopePlan:
+    name: str
+    rules: list[RulePlan] = field(default_factory=list)
+
+
+@dataclass
+class ModulePlan:
+    spec: str
+    header: list[str]
+    constants: list[tuple[str, str]]
+    lookups: list[tuple[str, str, str]]  # (constant, comment, literal)
+    functions: list[str]
+    scopes: list[ScopePlan]
+    applies: str | None
+    key: str | None
+    key_rule: str
+
+
+def _source_path(ast: Any) -> tuple[str, ...] | None:
+    """The field names of a pure path expression (``a.b.c``), else None."""
+    if ast is None:
+        return None
+    if ast.get("type") == "field":
+        return (ast["value"],)
+    if ast.get("type") == "subexpression":
+        parts: list[str] = []
+        for child in ast["children"]:
+            sub = _source_path(child)
+            if sub is None:
+                return None
+            parts.extend(sub)
+        return tuple(parts)
+    return None
+
+
+def _json_path(names: tuple[str, ...] | None) -> str:
+    if not names:
+        return "$"
+    return "$" + "".join(f".{n}" if _IDENT.fullmatch(n) else f"[{n!r}]" for n in names)
+
+
+class _Planner:
+    def __init__(self, spec: MappingSpec, lookups: dict[str, Lookup]) -> None:
+        from accord.expr import emit_function
+
+        self.emit_function = emit_function
+        self.spec = spec
+        self.lookups = lookups
+        self.functions: list[str] = []
+        self.tables: list[tuple[str, str, str]] = []
+        self.table_names: dict[str, str] = {}
+        self.scopes: list[ScopePlan] = []
+
+    def compile(self, expr: Expr) -> str:
+        name = f"_expr_{len(self.functions)}"
+        _, syntax = parse_expression(expr, self.spec.display)
+        if syntax is not None:
+            raise CodegenError(syntax.message, diagnostics=[syntax])
+        try:
+            source = self.emit_function(expr.text, name)
+        except ExpressionError as exc:
+            col = expr.col + (exc.column or 0) if "\n" not in expr.text else expr.col
+            diag = Diagnostic(f"ACC{_KIND_CODES.get(exc.kind, '401')}", str(exc),
+                              self.spec.display, expr.line, col, expr.pointer,
+                              "fix the expression (`accord check` explains more)")
+            raise CodegenError(diag.format(), diagnostics=[diag]) from None
+        where = f"# {comment_text(self.spec.display)}:{expr.line} {comment_text(expr.text)}"
+        self.functions.append(f"{where}\n{source.strip()}")
+        return name
+
+    def call(self, expr: Expr) -> str:
+        return f"{self.compile(expr)}(record, root=root, parent=parent)"
+
+    def table(self, rule: FieldRule) -> str | None:
+        ref = rule.lookup
+        if ref is None:
+            return None
+        table = ref.inline if ref.inline is not None else self.lookups.get(ref.name or "")
+        if table is None:
+            raise CodegenError(f"{self.spec.display}:{rule.line}: lookup table {ref.name!r} "
+                               "not found (run `accord check`)")
+        if table.name in self.table_names:
+            return self.table_names[table.name]
+        const = f"_LOOKUP_{len(self.tables)}"
+        values = {str(k): v for k, v in table.values.items()}
+        source = f"{table.file}:{table.line}" if table.file else "inline"
+        what = "inline table" if table.inline else f"lookup {table.name}"
+        self.tables.append((const, comment_text(f"{what} ({source})"), py_literal(values)))
+        self.table_names[table.name] = const
+        return const
+
+    def rule(self, rule: Rule) -> RulePlan:
+        location = f"{self.spec.display}:{rule.line}"
+        common: dict[str, Any] = {
+            "comment": comment_text(f"{location} {rule.dotted}"),
+            "rule": py_literal(location),
+            "target": py_literal(tuple(rule.target)),
+            "key": py_literal(rule.target[0]) if len(rule.target) == 1 else None,
+            "dotted": py_literal(rule.dotted),
+        }
+        if isinstance(rule, NotApplicable):
+            return RulePlan(kind="n/a", path="'$'", reason=comment_text(rule.reason), **common)
+        if isinstance(rule, EachRule):
+            ast, _ = parse_expression(rule.each, self.spec.display)
+            path = _json_path(_source_path(ast))
+            expr = self.call(rule.each)
+            when = self.call(rule.when) if rule.when else None
+            scope = self.scope(rule.rules, f"_map_{len(self.scopes)}")
+            return RulePlan(kind="each", path=py_literal(path), expr=expr, when=when,
+                            scope=scope, **common)
+        names = None
+        expr_call = None
+        if rule.expr is not None:
+            ast, _ = parse_expression(rule.expr, self.spec.display)
+            names = _source_path(ast)
+            expr_call = self.call(rule.expr)
+        present = None
+        if rule.has_default and rule.default_on is DefaultOn.MISSING and names is not None:
+            present = py_literal(names)
+        return RulePlan(
+            kind="field", path=py_literal(_json_path(names)), expr=expr_call,
+            when=self.call(rule.when) if rule.when else None,
+            default=py_literal(rule.default) if rule.has_default else None,
+            default_on=rule.default_on.value, present=present, lookup=self.table(rule),
+            on_miss=py_literal((rule.on_miss or OnMiss.ERROR).value),
+            required=rule.required, **common)
+
+    def scope(self, rules: tuple[Rule, ...], name: str) -> str:
+        plan = ScopePlan(name)
+        self.scopes.append(plan)
+        plan.rules = [self.rule(r) for r in rules]
+        return name
+
+
+def build_plan(spec: MappingSpec, lookups: dict[str, Lookup], digest: str) -> ModulePlan:
+    """The plan of ``spec``'s module. Raises CodegenError when it cannot be generated."""
+    planner = _Planner(spec, lookups)
+    applies = planner.call(spec.when) if spec.when else None
+    key = planner.call(spec.key) if spec.key else None
+    planner.scope(spec.rules, "_map_0")
+    header = [
+        f"Generated by accord {__version__} from {spec.display}. Do not edit:",
+        "change the spec and run `accord generate`.",
+        f"sha256: {digest} (spec + lookups + templates + accord version)",
+    ]
+    constants = [
+        ("SPEC", py_literal(spec.display)),
+        ("NAME", py_literal(spec.name)),
+        ("VERSION", py_literal(spec.version)),
+        ("SOURCE", py_literal(spec.source.as_dict())),
+        ("TARGET", py_literal(spec.target.as_dict())),
+    ]
+    key_line = spec.key.line if spec.key else spec.document.position("").line
+    return ModulePlan(
+        spec=comment_text(spec.display),
+        header=[comment_text(h) for h in header],
+        constants=constants,
+        lookups=planner.tables,
+        functions=planner.functions,
+        scopes=sorted(planner.scopes, key=lambda s: int(s.name.rsplit("_", 1)[1])),
+        applies=applies,
+        key=key,
+        key_rule=py_literal(f"{spec.display}:{key_line}"),
+    )
