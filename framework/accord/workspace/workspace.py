@@ -9,12 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.diagnostics import Diagnostic
 from accord.errors import LoadError
 from accord.workspace.contracts import ContractRegistry, load_contracts
 from accord.workspace.systems import System, check_systems, load_systems
+
+if TYPE_CHECKING:
+    from accord.codegen.workspace_generate import GenerateResult
+    from accord.mapping.loader import MappingSet
 
 __all__ = ["Workspace", "find_root", "load_workspace"]
 
@@ -52,10 +56,26 @@ class Workspace:
         """Every system under contracts/systems, by name (API descriptions parse lazily)."""
         return self._systems[0]
 
+    @cached_property
+    def mappings(self) -> MappingSet:
+        """Mapping specs and lookup tables under mappings/ (loaded once)."""
+        from accord.mapping.loader import load_mappings
+
+        return load_mappings(self.root)
+
+    def generate(self, check: bool = False) -> GenerateResult:
+        """Write generated/ from the mapping specs; with ``check``, only report stale files."""
+        from accord.codegen.workspace_generate import generate_workspace
+
+        return generate_workspace(self, check=check)
+
     def check(self) -> list[Diagnostic]:
         """Every finding in the workspace, errors first."""
         diagnostics: list[Diagnostic] = list(self.contracts.diagnostics)
         # -- checks from other subsystems --
+        from accord.check.workspace_check import check_workspace_mappings
+
+        diagnostics.extend(check_workspace_mappings(self))
         diagnostics.extend(check_systems(*self._systems))
         return sorted(diagnostics, key=Diagnostic.sort_key)
 
