@@ -13,8 +13,13 @@ from accord import __version__
 
 # name -> "module:attribute". Each subcommand lives in its own small module.
 COMMANDS: dict[str, str] = {
+    "compat": "accord.cli.compat_cmd:compat_command",
     "check": "accord.cli.check_cmd:check",
+    "generate": "accord.cli.generate_cmd:generate",
     "init": "accord.cli.init_cmd:init",
+    "schema": "accord.cli.schema_cmd:schema",
+    "test": "accord.cli.test_cmd:test",
+    "run": "accord.cli.run_cmd:run",
 }
 
 

@@ -1,0 +1,142 @@
+"""``accord run``: stream a JSONL file through a generated transformer.
+
+This module joins the workspace (which knows the target schema) to the runtime (which must not
+import the workspace): it resolves the transformer, turns its ``TARGET`` into a compiled
+validator, and hands both to :func:`accord.runtime.stream.run_files`.
+
+``TARGET`` forms: ``{"contract": "project@1.1.0"}`` (the bundled canonical contract),
+``{"system": "xero_accounting", "schema": "Invoice"}`` (a components/schemas entry) and
+``{"system": "xero_accounting", "operation": "createInvoices"}`` (that operation's request
+body).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from accord.errors import LoadError, UsageError
+from accord.runtime.stream import RunStats, run_files
+from accord.runtime.validate import compile_validator
+from accord.workspace.systems import get_system
+from accord.workspace.workspace import Workspace, load_workspace
+
+__all__ = ["RunResult", "resolve_transformer", "run_mapping", "target_schema"]
+
+_PROTOCOL = ("applies", "transform", "key", "TARGET")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What ``accord run`` did: the mapping, its target, the files and the exact counts."""
+
+    mapping: str
+    target: str
+    validated: bool
+    input: Path
+    output: Path
+    dead_letter: Path
+    stats: RunStats
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every record was written or skipped, 1 when any was dead-lettered."""
+        return 1 if self.stats.dead else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mapping": self.mapping, "target": self.target, "validated": self.validated,
+                "input": str(self.input), "output": str(self.output),
+                "dead_letter": str(self.dead_letter), **self.stats.to_dict()}
+
+
+def _import_path(path: Path) -> ModuleType:
+    name = f"accord_generated_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise LoadError(f"{path}: cannot import")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise LoadError(f"{path}: the generated module fails to import "
+                        f"({type(exc).__name__}: {exc}); regenerate it with `accord generate`"
+                        ) from None
+    return module
+
+
+def resolve_transformer(mapping: str | Path | ModuleType | Any) -> Any:
+    """A transformer module from a module object, a generated ``.py`` path, or a spec path or
+    name (through ``accord.load_transformer``)."""
+    if isinstance(mapping, (str, Path)):
+        text = str(mapping)
+        if text.endswith(".py"):
+            if not Path(text).is_file():
+                raise LoadError(f"{text}: no such generated module")
+            module: Any = _import_path(Path(text))
+        else:
+            accord = importlib.import_module("accord")
+            loader = getattr(accord, "load_transformer", None)
+            if loader is None:  # pragma: no cover - until the generator is installed
+                raise UsageError(f"cannot resolve mapping {text!r}: pass the generated module's "
+                                 "path (generated/<flow>/<name>.py)")
+            module = loader(text)
+    else:
+        module = mapping
+    missing = [name for name in _PROTOCOL if not hasattr(module, name)]
+    if missing:
+        raise LoadError(f"{getattr(module, '__file__', module)!s} is not a transformer module: "
+                        f"missing {', '.join(missing)}; regenerate it with `accord generate`")
+    return module
+
+
+def target_schema(workspace: Workspace, target: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The self-contained JSON Schema for a mapping's TARGET, and a label naming it."""
+    if not isinstance(target, dict):
+        raise LoadError(f"TARGET must be a mapping, found {target!r}")
+    if "contract" in target:
+        contract = workspace.contracts.parse_ref(str(target["contract"]))
+        return (workspace.contracts.bundle(contract.name, contract.version),
+                f"contract:{contract.name}@{contract.version}")
+    if "system" in target:
+        system = get_system(workspace.systems, str(target["system"]))
+        if "schema" in target:
+            return system.schema(str(target["schema"])), \
+                f"system:{system.name}/schema:{target['schema']}"
+        if "operation" in target:
+            return system.operation_request(str(target["operation"])), \
+                f"system:{system.name}/operation:{target['operation']}"
+    raise LoadError(f"unsupported TARGET {target!r}: expected {{contract: name@version}}, "
+                    "{system, schema} or {system, operation}")
+
+
+def run_mapping(
+    mapping: str | Path | ModuleType | Any,
+    *,
+    input: str | Path,  # mirrors the --input option
+    output: str | Path,
+    dead_letter: str | Path,
+    workspace: Workspace | str | Path = ".",
+    validate: bool = True,
+    with_key: bool = False,
+    progress: bool | None = None,
+) -> RunResult:
+    """Run one mapping over a JSONL file. Raises AccordError (exit 2) for unusable input;
+    dead letters are counted in the result, never raised."""
+    transformer = resolve_transformer(mapping)
+    label = f"{transformer.TARGET!r}"
+    validator = None
+    if validate:
+        ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+        schema, label = target_schema(ws, transformer.TARGET)
+        validator = compile_validator(schema)
+    stats = run_files(transformer, input, output, dead_letter, validator=validator,
+                      schema_rule=label, with_key=with_key, progress=progress)
+    name = str(getattr(transformer, "NAME", getattr(transformer, "__name__", "mapping")))
+    return RunResult(name, label, validate, Path(input), Path(output), Path(dead_letter), stats)
