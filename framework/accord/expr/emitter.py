@@ -1,0 +1,444 @@
+"""The emitting visitor: a JMESPath AST in, the body of a straight-line Python function out.
+
+Each ``visit_<node type>`` method appends statements to the current block and returns a Python
+expression for the node's value, evaluated where the caller places it. The input of a node is
+always an *atom* (a local name or a constant), so it can be read several times for free.
+Temporaries are ``_t<N>``, loop variables ``_e<N>``, nested functions (expression references,
+deep projections) ``_f<N>``; the function's parameters are ``current``, ``root`` and ``parent``.
+
+The emitted code calls nothing but builtins and ``_j.<helper>`` from ``accord.runtime.jmes``
+(and ``_fx_<name>`` for functions the caller added), never the jmespath interpreter.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from accord.errors import ExpressionError
+from accord.expr.parse import Node, function_column
+from accord.runtime import jmes
+from accord.runtime.jmes import FUNCTIONS, Function
+
+__all__ = ["Emitter", "py_literal"]
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CONSTANT = re.compile(r"None|True|False|-?[0-9][0-9.e+-]*")
+_COMPARATOR_HELPER = {"eq": "eq", "ne": "ne", "lt": "lt", "lte": "le", "gt": "gt", "gte": "ge"}
+_PY_OPERATOR = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">=", "eq": "==", "ne": "!="}
+_MIRROR = {"lt": "gt", "lte": "gte", "gt": "lt", "gte": "lte", "eq": "eq", "ne": "ne"}
+#: Nested for/try blocks allowed before a projection body moves into a nested function
+#: (CPython refuses more than 20 statically nested blocks).
+_MAX_DEPTH = 8
+_NUMBER_CHECK = "type({0}) in (int, float)"
+
+
+def py_literal(value: Any) -> str:
+    """Python source that evaluates to a fresh copy of the JSON value."""
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
+    if isinstance(value, list):
+        return "[" + ", ".join(py_literal(element) for element in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{key!r}: {py_literal(element)}" for key, element in value.items())
+        return "{" + ", ".join(items) + "}"
+    raise TypeError(f"not a JSON value: {value!r}")
+
+
+def _is_name(expression: str) -> bool:
+    return _NAME.fullmatch(expression) is not None and expression not in ("None", "True", "False")
+
+
+def _is_constant(expression: str) -> bool:
+    """A scalar literal (safe to repeat, but not to subscript or compare with ``is``)."""
+    return _CONSTANT.fullmatch(expression) is not None or (
+        expression[:1] in ("'", '"') and "\n" not in expression
+    )
+
+
+def _truthy(atom: str) -> str:
+    """Python condition true iff the atom is JMESPath-true (numbers, even 0, are true)."""
+    return f"({atom} or {_NUMBER_CHECK.format(atom)})"
+
+
+def _fast_equality_literal(node: Node) -> bool:
+    """Literals Python's ``==`` already compares JMESPath-style (type-strict) against any value."""
+    if node["type"] != "literal":
+        return False
+    value = node["value"]
+    if isinstance(value, str) or value is None or isinstance(value, bool):
+        return True
+    return isinstance(value, int | float) and value not in (0, 1) and math.isfinite(value)
+
+
+def _number_literal(node: Node) -> bool:
+    value = node.get("value")
+    return (
+        node["type"] == "literal"
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
+
+
+class Emitter:
+    """Emit one function body; use :meth:`emit_expression` once per instance."""
+
+    def __init__(self, expression: str, functions: Mapping[str, Function] | None = None) -> None:
+        self.expression = expression
+        self.extra = dict(functions or {})
+        self.lines: list[str] = []
+        self.indent = 1
+        self.depth = 0
+        self.counter = 0
+        self.uses_root = False
+        #: Local functions (expression references, deep projection bodies), hoisted to the
+        #: top of the function body so nesting never exceeds CPython's limits.
+        self.preamble: list[str] = []
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.indent + line)
+
+    def tmp(self, prefix: str = "_t") -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def bind(self, expression: str) -> str:
+        """A local name holding ``expression``'s value (the expression itself when a name)."""
+        if _is_name(expression):
+            return expression
+        name = self.tmp()
+        self.emit(f"{name} = {expression}")
+        return name
+
+    def operand(self, expression: str) -> str:
+        """Like :meth:`bind`, but scalar constants stay inline (for call arguments)."""
+        return expression if _is_constant(expression) else self.bind(expression)
+
+    @contextmanager
+    def nested(self, levels: int = 1, loops: int = 0) -> Iterator[list[str]]:
+        """Collect the statements emitted inside, ``levels`` indents deeper, into a list."""
+        saved = self.lines
+        collected: list[str] = []
+        self.lines = collected
+        self.indent += levels
+        self.depth += loops
+        try:
+            yield collected
+        finally:
+            self.lines = saved
+            self.indent -= levels
+            self.depth -= loops
+
+    def visit(self, node: Node, current: str) -> str:
+        method: Callable[[Node, str], str] | None = getattr(self, f"visit_{node['type']}", None)
+        if method is None:
+            raise ExpressionError(
+                f"unsupported expression node {node['type']!r}",
+                kind="syntax", expression=self.expression, column=0,
+            )
+        return method(node, current)
+
+    def emit_expression(self, node: Node) -> str:
+        return self.visit(node, "current")
+
+    # -- paths ------------------------------------------------------------------------------
+
+    def _fields(self, names: list[str], current: str) -> str:
+        """``a.b.c`` as one subscript chain: a missing key or a non-object gives null."""
+        result = self.tmp()
+        chain = "".join(f"[{name!r}]" for name in names)
+        self.emit("try:")
+        self.emit(f"    {result} = {current}{chain}")
+        self.emit("except (KeyError, TypeError):")
+        self.emit(f"    {result} = None")
+        return result
+
+    def visit_field(self, node: Node, current: str) -> str:
+        return self._fields([node["value"]], current)
+
+    def visit_subexpression(self, node: Node, current: str) -> str:
+        children: list[Node] = node["children"]
+        position = 0
+        value = current
+        while position < len(children):
+            names = []
+            while position < len(children) and children[position]["type"] == "field":
+                names.append(children[position]["value"])
+                position += 1
+            if names:
+                value = self._fields(names, value)
+                continue
+            value = self.bind(self.visit(children[position], value))
+            position += 1
+        return value
+
+    visit_index_expression = visit_subexpression
+    visit_pipe = visit_subexpression
+
+    def visit_identity(self, node: Node, current: str) -> str:
+        return current
+
+    visit_current = visit_identity
+
+    def visit_index(self, node: Node, current: str) -> str:
+        position: int = node["value"]
+        if position >= 0:
+            bound = f"len({current}) > {position}"
+        else:
+            bound = f"len({current}) >= {-position}"
+        return f"({current}[{position}] if isinstance({current}, list) and {bound} else None)"
+
+    def visit_slice(self, node: Node, current: str) -> str:
+        start, stop, step = node["children"]
+        if step == 0:
+            raise ExpressionError(
+                "slice step cannot be 0", kind="invalid-value", expression=self.expression,
+                column=_step_column(self.expression),
+            )
+        parts = ":".join("" if part is None else str(part) for part in (start, stop))
+        if step is not None:
+            parts += f":{step}"
+        return f"({current}[{parts}] if isinstance({current}, list) else None)"
+
+    def visit_flatten(self, node: Node, current: str) -> str:
+        base = self.operand(self.visit(node["children"][0], current))
+        return f"_j.flatten({base})"
+
+    def visit_literal(self, node: Node, current: str) -> str:
+        return py_literal(node["value"])
+
+    # -- projections ------------------------------------------------------------------------
+
+    def visit_projection(self, node: Node, current: str) -> str:
+        base = self.bind(self.visit(node["children"][0], current))
+        return self._project(base, node["children"][1], None, "list")
+
+    def visit_value_projection(self, node: Node, current: str) -> str:
+        base = self.bind(self.visit(node["children"][0], current))
+        return self._project(base, node["children"][1], None, "dict")
+
+    def visit_filter_projection(self, node: Node, current: str) -> str:
+        left, right, condition = node["children"]
+        base = self.bind(self.visit(left, current))
+        return self._project(base, right, condition, "list")
+
+    def _project(self, base: str, right: Node, condition: Node | None, over: str) -> str:
+        """Loop over ``base`` (an array, or an object's values), keep non-null results."""
+        result = self.tmp()
+        element = self.tmp("_e")
+        source = base if over == "list" else f"{base}.values()"
+        if self.depth >= _MAX_DEPTH:
+            body = self._nested_function(right, condition)
+            self.emit(f"if isinstance({base}, {over}):")
+            self.emit(f"    {result} = []")
+            self.emit(f"    for {element} in {source}:")
+            self.emit(f"        {element} = {body}({element})")
+            self.emit(f"        if {element} is not None:")
+            self.emit(f"            {result}.append({element})")
+            self.emit("    else:")
+            self.emit(f"        {result} = None")
+            return result
+        with self.nested(levels=2, loops=1) as body_lines:
+            if condition is not None:
+                test = self.cond(condition, element)
+                self.emit(f"if not {test}:")
+                self.emit("    continue")
+            value = self.bind(self.visit(right, element))
+            self.emit(f"if {value} is not None:")
+            self.emit(f"    {result}.append({value})")
+        self.emit(f"if isinstance({base}, {over}):")
+        self.emit(f"    {result} = []")
+        self.emit(f"    for {element} in {source}:")
+        self.lines.extend(body_lines)
+        self.emit("else:")
+        self.emit(f"    {result} = None")
+        return result
+
+    def _nested_function(self, right: Node, condition: Node | None) -> str:
+        """A local ``def`` computing one projection element (null when filtered out)."""
+
+        def body(element: str) -> None:
+            if condition is not None:
+                test = self.cond(condition, element)
+                self.emit(f"if not {test}:")
+                self.emit("    return None")
+            self.emit(f"return {self.visit(right, element)}")
+
+        return self.define(body)
+
+    def define(self, body: Callable[[str], None]) -> str:
+        """Hoist ``def _f<N>(_e<M>): <body>`` into the preamble; return its name."""
+        name = self.tmp("_f")
+        element = self.tmp("_e")
+        saved = (self.lines, self.indent, self.depth)
+        self.lines, self.indent, self.depth = [], 2, 0
+        try:
+            body(element)
+            lines = self.lines
+        finally:
+            self.lines, self.indent, self.depth = saved
+        self.preamble.append(f"    def {name}({element}):")
+        self.preamble.extend(lines)
+        return name
+
+    # -- multi-select -----------------------------------------------------------------------
+
+    def _guarded(self, current: str, build: Callable[[], str]) -> str:
+        """``build()`` evaluated only when ``current`` is not null; null otherwise."""
+        with self.nested() as lines:
+            value = build()
+        if not lines:
+            return f"(None if {current} is None else {value})"
+        result = self.tmp()
+        self.emit(f"if {current} is None:")
+        self.emit(f"    {result} = None")
+        self.emit("else:")
+        self.lines.extend(lines)
+        self.emit(f"    {result} = {value}")
+        return result
+
+    def visit_multi_select_list(self, node: Node, current: str) -> str:
+        def build() -> str:
+            items = [self.operand(self.visit(child, current)) for child in node["children"]]
+            return "[" + ", ".join(items) + "]"
+
+        return self._guarded(current, build)
+
+    def visit_multi_select_dict(self, node: Node, current: str) -> str:
+        def build() -> str:
+            items = [
+                f"{pair['value']!r}: {self.operand(self.visit(pair['children'][0], current))}"
+                for pair in node["children"]
+            ]
+            return "{" + ", ".join(items) + "}"
+
+        return self._guarded(current, build)
+
+    # -- logic ------------------------------------------------------------------------------
+
+    def visit_or_expression(self, node: Node, current: str) -> str:
+        return self._short_circuit(node, current, when_left_true=False)
+
+    def visit_and_expression(self, node: Node, current: str) -> str:
+        return self._short_circuit(node, current, when_left_true=True)
+
+    def _short_circuit(self, node: Node, current: str, *, when_left_true: bool) -> str:
+        """``a || b`` / ``a && b``: the right side is evaluated only when needed."""
+        left, right = node["children"]
+        result = self.tmp()
+        self.emit(f"{result} = {self.visit(left, current)}")
+        with self.nested() as lines:
+            value = self.visit(right, current)
+        test = _truthy(result)
+        self.emit(f"if {test}:" if when_left_true else f"if not {test}:")
+        self.lines.extend(lines)
+        self.emit(f"    {result} = {value}")
+        return result
+
+    def visit_not_expression(self, node: Node, current: str) -> str:
+        return f"(not {self.cond(node['children'][0], current)})"
+
+    def cond(self, node: Node, current: str) -> str:
+        """A Python condition whose truth is the node's JMESPath truthiness."""
+        kind = node["type"]
+        if kind == "comparator":
+            return self.visit_comparator(node, current)
+        if kind == "not_expression":
+            return self.visit_not_expression(node, current)
+        if kind in ("and_expression", "or_expression"):
+            first = self.cond(node["children"][0], current)
+            with self.nested() as lines:
+                right = self.cond(node["children"][1], current)
+            joiner = "and" if kind == "and_expression" else "or"
+            if not lines:
+                return f"({first} {joiner} {right})"
+            left = self.tmp()
+            self.emit(f"{left} = {first}")
+            self.emit(f"if {left}:" if joiner == "and" else f"if not {left}:")
+            self.lines.extend(lines)
+            self.emit(f"    {left} = {right}")
+            return left
+        if kind == "literal":
+            value = node["value"]
+            return repr(bool(value) or (isinstance(value, int | float) and value is not False))
+        return _truthy(self.bind(self.visit(node, current)))
+
+    def visit_comparator(self, node: Node, current: str) -> str:
+        operator: str = node["value"]
+        left_node, right_node = node["children"]
+        if left_node["type"] == "literal" and right_node["type"] == "literal":
+            folded = getattr(jmes, _COMPARATOR_HELPER[operator])(
+                left_node["value"], right_node["value"]
+            )
+            return repr(folded)
+        left = self.operand(self.visit(left_node, current))
+        right = self.operand(self.visit(right_node, current))
+        if operator in ("eq", "ne"):
+            if _fast_equality_literal(right_node) or _fast_equality_literal(left_node):
+                literal = right_node if right_node["type"] == "literal" else left_node
+                other = left if literal is right_node else right
+                if literal["value"] is None or isinstance(literal["value"], bool):
+                    word = "is" if operator == "eq" else "is not"
+                    return f"({other} {word} {literal['value']!r})"
+                return f"({other} {_PY_OPERATOR[operator]} {py_literal(literal['value'])})"
+            helper = _COMPARATOR_HELPER[operator]
+            return f"_j.{helper}({left}, {right})"
+        if _number_literal(right_node) or _number_literal(left_node):
+            if _number_literal(right_node):
+                other, literal_text, op = left, py_literal(right_node["value"]), operator
+            else:
+                other, literal_text, op = right, py_literal(left_node["value"]), _MIRROR[operator]
+            check = _NUMBER_CHECK.format(other)
+            return f"({other} {_PY_OPERATOR[op]} {literal_text} if {check} else None)"
+        return f"_j.{_COMPARATOR_HELPER[operator]}({left}, {right})"
+
+    # -- functions --------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> tuple[Function, str]:
+        """The function called ``name`` and how compiled code refers to it."""
+        if name in self.extra:
+            return self.extra[name], f"_fx_{name}"
+        if name in FUNCTIONS:
+            return FUNCTIONS[name], f"_j.fn_{name}"
+        raise ExpressionError(
+            f"unknown function {name}()", kind="unknown-function",
+            expression=self.expression, column=function_column(self.expression, name),
+        )
+
+    def visit_function_expression(self, node: Node, current: str) -> str:
+        name: str = node["value"]
+        spec, reference = self.lookup(name)
+        count = len(node["children"])
+        if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
+            raise ExpressionError(
+                f"{name}() takes {spec.arity_text()} argument(s), got {count}",
+                kind="invalid-arity", expression=self.expression,
+                column=function_column(self.expression, name),
+            )
+        if spec.context == "root":
+            self.uses_root = True
+            return "root"
+        if spec.context == "parent":
+            return "parent"
+        arguments = [self.operand(self.visit(child, current)) for child in node["children"]]
+        return f"{reference}({', '.join(arguments)})"
+
+    def visit_expref(self, node: Node, current: str) -> str:
+        def body(element: str) -> None:
+            self.emit(f"return {self.visit(node['children'][0], element)}")
+
+        return self.define(body)
+
+
+def _step_column(expression: str) -> int | None:
+    """Column of the ``0`` in the first ``[a:b:0]`` of the expression."""
+    found = re.search(r":\s*0+\s*\]", expression)
+    return None if found is None else found.end() - 2
