@@ -17,7 +17,7 @@ from accord.errors import (
     UsageError,
     VerificationError,
 )
-
+from accord.expr import CompiledExpression, compile_expression
 from accord.workspace import Workspace, load_workspace
 
 __version__ = "0.1.0"
@@ -30,6 +30,7 @@ __all__ = [
     "CodegenError",
     "CompatError",
     "CompatResult",
+    "CompiledExpression",
     "Diagnostic",
     "ExpressionError",
     "LoadError",
@@ -41,5 +42,6 @@ __all__ = [
     "Workspace",
     "__version__",
     "compat",
+    "compile_expression",
     "load_workspace",
 ]
