@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from accord.errors import LoadError, UsageError
+from accord.errors import LoadError
 from accord.runtime.stream import RunStats, run_files
 from accord.runtime.validate import compile_validator
 from accord.workspace.systems import get_system
@@ -71,9 +71,10 @@ def _import_path(path: Path) -> ModuleType:
     return module
 
 
-def resolve_transformer(mapping: str | Path | ModuleType | Any) -> Any:
+def resolve_transformer(mapping: str | Path | ModuleType | Any,
+                        root: str | Path | None = None) -> Any:
     """A transformer module from a module object, a generated ``.py`` path, or a spec path or
-    name (through ``accord.load_transformer``)."""
+    name (through ``accord.load_transformer``, names looked up in the workspace at ``root``)."""
     if isinstance(mapping, (str, Path)):
         text = str(mapping)
         if text.endswith(".py"):
@@ -81,12 +82,9 @@ def resolve_transformer(mapping: str | Path | ModuleType | Any) -> Any:
                 raise LoadError(f"{text}: no such generated module")
             module: Any = _import_path(Path(text))
         else:
-            accord = importlib.import_module("accord")
-            loader = getattr(accord, "load_transformer", None)
-            if loader is None:  # pragma: no cover - until the generator is installed
-                raise UsageError(f"cannot resolve mapping {text!r}: pass the generated module's "
-                                 "path (generated/<flow>/<name>.py)")
-            module = loader(text)
+            from accord.codegen.load import load_transformer
+
+            module = load_transformer(text, root=root)
     else:
         module = mapping
     missing = [name for name in _PROTOCOL if not hasattr(module, name)]
@@ -129,7 +127,8 @@ def run_mapping(
 ) -> RunResult:
     """Run one mapping over a JSONL file. Raises AccordError (exit 2) for unusable input;
     dead letters are counted in the result, never raised."""
-    transformer = resolve_transformer(mapping)
+    root = workspace.root if isinstance(workspace, Workspace) else Path(workspace)
+    transformer = resolve_transformer(mapping, root)
     label = f"{transformer.TARGET!r}"
     validator = None
     if validate:
