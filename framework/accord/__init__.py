@@ -3,6 +3,7 @@
 This module re-exports the public API only.
 """
 
+from accord.codegen.load import load_transformer
 from accord.compat import Change, ChangeType, CompatResult, compat
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import (
@@ -43,5 +44,6 @@ __all__ = [
     "__version__",
     "compat",
     "compile_expression",
+    "load_transformer",
     "load_workspace",
 ]

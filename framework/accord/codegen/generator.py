@@ -18,7 +18,6 @@ from pathlib import Path
 
 import jinja2
 
-from accord import __version__
 from accord.codegen.plan import build_plan
 from accord.diagnostics import Diagnostic
 from accord.errors import CodegenError
@@ -27,6 +26,12 @@ from accord.mapping.model import Lookup, MappingSpec
 
 __all__ = ["GeneratedFile", "check_fresh", "generate", "output_path", "render_spec",
            "write_files"]
+
+
+def _version() -> str:
+    from accord import __version__  # lazily: accord/__init__ imports this package
+
+    return __version__
 
 GENERATED_DIR = "generated"
 CODE_STALE = "ACC450"
@@ -74,7 +79,7 @@ def digest(spec: MappingSpec, lookups: dict[str, Lookup]) -> str:
     for table in _used_lookups(spec, lookups):
         h.update(json.dumps([table.name, table.values], sort_keys=True).encode("utf-8"))
     h.update(_templates_digest().encode())
-    h.update(__version__.encode())
+    h.update(_version().encode())
     return h.hexdigest()
 
 

@@ -1,0 +1,16 @@
+"""``accord schema mapping|lookup``: print a file format's JSON Schema (for editors)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from accord.mapping.formats import FORMATS, format_schema
+
+
+@click.command()
+@click.argument("name", type=click.Choice(sorted(FORMATS)))
+def schema(name: str) -> None:
+    """Print the JSON Schema of the NAME file format (mapping or lookup)."""
+    click.echo(json.dumps(format_schema(name), indent=2))

@@ -1,0 +1,160 @@
+"""Golden examples: every spec's ``examples:`` pairs run through its generated transformer.
+
+The transformer is rendered in memory from the spec (what ``accord generate`` would write) and
+imported with its source registered in ``linecache``, so a traceback shows generated lines. A
+mismatch is a finding that carries a readable diff and the line of the rule that wrote the
+first differing property.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import linecache
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from accord.codegen.generator import output_path, render_spec
+from accord.diagnostics import Diagnostic
+from accord.errors import AccordError, TransformError
+from accord.mapping.loader import MappingSet
+from accord.mapping.model import EachRule, Example, MappingSpec, Rule
+
+__all__ = ["ExampleResult", "import_source", "run_examples"]
+
+CODE_MISMATCH = "ACC440"
+CODE_ERROR = "ACC441"
+CODE_UNREADABLE = "ACC442"
+CODE_SKIPPED = "ACC443"
+
+
+@dataclass
+class ExampleResult:
+    spec: str
+    example: str
+    passed: bool
+    diagnostic: Diagnostic | None = None
+    diff: str = ""
+
+
+def import_source(text: str, filename: str, name: str) -> types.ModuleType:
+    """Execute generated source as a module, registered in linecache for tracebacks."""
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    exec(compile(text, filename, "exec"), module.__dict__)  # our own generated code
+    return module
+
+
+def _differences(expected: Any, actual: Any, path: str = "$") -> list[str]:
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        out: list[str] = []
+        for key in sorted(set(expected) | set(actual)):
+            if expected.get(key, _ABSENT) == actual.get(key, _ABSENT) and \
+                    (key in expected) == (key in actual):
+                continue
+            out.extend(_differences(expected.get(key, _ABSENT), actual.get(key, _ABSENT),
+                                    f"{path}.{key}"))
+        return out
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        out = []
+        for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
+            out.extend(_differences(e, a, f"{path}[{i}]"))
+        return out
+    same = expected == actual and type(expected) is type(actual)
+    return [] if same else [path]
+
+
+_ABSENT = object()
+
+
+def _rule_for(rules: tuple[Rule, ...], path: str) -> Rule | None:
+    """The rule that writes ``path`` ($.a.b[0].c), the closest one."""
+    parts = [p for p in path.replace("[", ".[").split(".")[1:] if p and not p.startswith("[")]
+    best: Rule | None = None
+    for rule in rules:
+        n = len(rule.target)
+        if tuple(parts[:n]) == rule.target:
+            best = rule
+            if isinstance(rule, EachRule):
+                inner = _rule_for(rule.rules, "$." + ".".join(parts[n:]))
+                return inner or rule
+    return best
+
+
+def _load_json(path: Path) -> Any:
+    return json.loads(path.read_text("utf-8"))
+
+
+def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example) -> ExampleResult:
+    where = spec.document.diagnostic
+    try:
+        record = _load_json(example.input)
+        expected = _load_json(example.output)
+    except (OSError, ValueError) as exc:
+        diag = where(CODE_UNREADABLE, f"example {example.name}: cannot read JSON: {exc}",
+                     example.pointer, hint="example files hold one JSON document each")
+        return ExampleResult(spec.display, example.name, False, diag)
+    try:
+        if not module.applies(record):
+            actual: Any = None
+        else:
+            actual = module.transform(record)
+            module.key(record)
+    except TransformError as exc:
+        diag = where(CODE_ERROR, f"example {example.name}: {exc.error_class} at {exc.path}: "
+                     f"{exc.message}" + (f" (rule {exc.rule})" if exc.rule else ""),
+                     example.pointer, hint="fix the rule or the example input")
+        return ExampleResult(spec.display, example.name, False, diag)
+    except AccordError as exc:
+        diag = where(CODE_ERROR, f"example {example.name}: {exc}", example.pointer,
+                     hint="fix the expression or the example input")
+        return ExampleResult(spec.display, example.name, False, diag)
+    if actual == expected and json.dumps(actual, sort_keys=True) == \
+            json.dumps(expected, sort_keys=True):
+        return ExampleResult(spec.display, example.name, True)
+    paths = _differences(expected, actual)
+    first = paths[0] if paths else "$"
+    rule = _rule_for(spec.rules, first) if actual is not None else None
+    exp_text = json.dumps(expected, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+    act_text = json.dumps(actual, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+    diff = "\n".join(difflib.unified_diff(exp_text, act_text, f"expected {example.output.name}",
+                                          "actual", lineterm="", n=2))
+    if actual is None:
+        message = f"example {example.name}: the spec's `when` skipped the record"
+    else:
+        message = (f"example {example.name}: output differs at {', '.join(paths[:5])}"
+                   + (", ..." if len(paths) > 5 else ""))
+    line, col, pointer = (rule.line, rule.col, rule.pointer) if rule else (
+        example.line, 1, example.pointer)
+    hint = (f"the rule on line {rule.line} ({rule.dotted}) wrote it; fix the rule, or the "
+            f"expected output {example.output.name}" if rule else
+            f"fix the spec or the expected output {example.output.name}")
+    diag = Diagnostic(CODE_MISMATCH, message, spec.display, line, col, pointer, hint,
+                      extra={"diff": diff, "paths": paths})
+    return ExampleResult(spec.display, example.name, False, diag, diff)
+
+
+def run_examples(root: Path, mappings: MappingSet,
+                 only: str | None = None) -> tuple[list[ExampleResult], list[Diagnostic]]:
+    """Run the examples of every spec (or of the spec named ``only``)."""
+    results: list[ExampleResult] = []
+    diags = list(mappings.diagnostics)
+    for spec in sorted(mappings.specs, key=lambda s: s.display):
+        if only and only not in (spec.name, spec.display, spec.stem):
+            continue
+        if not spec.examples:
+            continue
+        try:
+            text = render_spec(spec, mappings.lookups)
+        except AccordError as exc:
+            diags.extend(exc.diagnostics or [spec.document.diagnostic(CODE_ERROR, str(exc))])
+            continue
+        filename = str(root / output_path(spec))
+        module = import_source(text, filename, f"accord_examples_{spec.stem}")
+        for example in spec.examples:
+            results.append(_run_one(spec, module, example))
+    diags.extend(r.diagnostic for r in results if r.diagnostic is not None)
+    return results, diags
