@@ -137,5 +137,6 @@ def run_mapping(
         validator = compile_validator(schema)
     stats = run_files(transformer, input, output, dead_letter, validator=validator,
                       schema_rule=label, with_key=with_key, progress=progress)
-    name = str(getattr(transformer, "NAME", getattr(transformer, "__name__", "mapping")))
+    name = str(getattr(transformer, "NAME", "")
+               or Path(getattr(transformer, "__file__", "mapping")).stem)
     return RunResult(name, label, validate, Path(input), Path(output), Path(dead_letter), stats)
