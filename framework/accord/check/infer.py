@@ -104,7 +104,7 @@ class Inferrer:
                 if found.candidates else "this object declares no properties")
             self._issue(CODE_UNKNOWN_PATH, f"{shown} does not exist in the source schema",
                         hint, name)
-            return UNKNOWN, shown
+            return Ty(ANY, False), shown  # reported once: no follow-on findings
         nullable = cur.nullable or found.optional or self.model.nullable(found.schema)
         return Ty(found.schema, nullable), shown
 
