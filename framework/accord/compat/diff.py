@@ -143,6 +143,19 @@ def _compare_nodes(ctx: _Ctx, ptr: str, o_side: Side, u_side: Side) -> None:
             ctx.add(T.KEYWORD_CHANGED, ptr, "the schema is not an object or boolean")
         return
     _compare_metadata(ctx, ptr, o, u)
+    full_o, full_u = o_side, u_side
+    # A combiner added (or removed) as a whole may take over keywords the other side states
+    # beside it (``{type: string}`` -> ``{anyOf: [{type: string}, ...]}``): those are judged by
+    # the combiner's covering check, not keyword by keyword.
+    o_comb = any(isinstance(o.get(k), list) for k in COMBINERS)
+    u_comb = any(isinstance(u.get(k), list) for k in COMBINERS)
+    if o_comb != u_comb:
+        plain, other = (o, u) if u_comb else (u, o)
+        moved = {k for k in plain if k not in other and k not in ANNOTATIONS
+                 and not k.startswith("x-")}
+        o = {k: v for k, v in o.items() if k not in moved}
+        u = {k: v for k, v in u.items() if k not in moved}
+        o_side, u_side = Side(o, o_side.resolver), Side(u, u_side.resolver)
     if not _compare_types(ctx, ptr, o, u):
         return
     _compare_values(ctx, ptr, o, u)
@@ -150,13 +163,13 @@ def _compare_nodes(ctx: _Ctx, ptr: str, o_side: Side, u_side: Side) -> None:
     _compare_number(ctx, ptr, o, u)
     _compare_object(ctx, ptr, o_side, u_side)
     _compare_array(ctx, ptr, o_side, u_side)
-    _compare_combiners(ctx, ptr, o_side, u_side)
+    _compare_combiners(ctx, ptr, full_o, full_u)
     _compare_not(ctx, ptr, o_side, u_side)
     _compare_conditionals(ctx, ptr, o_side, u_side)
     for kw in sorted((set(o) | set(u)) - _HANDLED):
         if kw.startswith("x-"):
             continue
-        if canon(o.get(kw, None)) != canon(u.get(kw, None)) or (kw in o) != (kw in u):
+        if canon(o.get(kw)) != canon(u.get(kw)) or (kw in o) != (kw in u):
             ctx.add(T.KEYWORD_CHANGED, join_pointer(ptr, kw),
                     f"keyword {kw!r} changed ({_fmt(o.get(kw))} -> {_fmt(u.get(kw))})")
 
