@@ -7,15 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-from click.testing import CliRunner
-
 import accord
+import pytest
 from accord.cli.main import cli
 from accord.codegen import generate
 from accord.codegen.examples import run_examples
 from accord.errors import TransformError
 from accord.mapping import load_mappings
+from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[2]
 

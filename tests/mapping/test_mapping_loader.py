@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from accord.cli.main import cli
 from accord.errors import LoadError
 from accord.mapping import EachRule, FieldRule, NotApplicable, load_mappings, load_spec
+from click.testing import CliRunner
 
 HEAD = """accord: mapping/v1
 name: t.a
