@@ -24,14 +24,14 @@ _LOOKUP_0: dict[str, Any] = {'USD': 'LE-US-001', 'CAD': 'LE-US-001', 'GBP': 'LE-
 def _expr_0(current, *, root=None, parent=None):
     # jmespath: status == 'Won' && !deleted
     try:
-        _t2 = current['status']
-    except (KeyError, TypeError):
+        _t2 = current.get('status')
+    except (KeyError, TypeError, AttributeError):
         _t2 = None
     _t1 = (_t2 == 'Won')
     if (_t1 or type(_t1) in (int, float)):
         try:
-            _t3 = current['deleted']
-        except (KeyError, TypeError):
+            _t3 = current.get('deleted')
+        except (KeyError, TypeError, AttributeError):
             _t3 = None
         _t1 = (not (_t3 or type(_t3) in (int, float)))
     return _t1
@@ -44,12 +44,12 @@ def _expr_1(current, *, root=None, parent=None):
         _t4 = None
     else:
         try:
-            _t1 = current['id']
-        except (KeyError, TypeError):
+            _t1 = current.get('id')
+        except (KeyError, TypeError, AttributeError):
             _t1 = None
         try:
-            _t3 = current['updated_at']
-        except (KeyError, TypeError):
+            _t3 = current.get('updated_at')
+        except (KeyError, TypeError, AttributeError):
             _t3 = None
         _t2 = _t3
         if not (_t2 or type(_t2) in (int, float)):
@@ -65,8 +65,8 @@ def _expr_2(current, *, root=None, parent=None):
         _t2 = None
     else:
         try:
-            _t1 = current['id']
-        except (KeyError, TypeError):
+            _t1 = current.get('id')
+        except (KeyError, TypeError, AttributeError):
             _t1 = None
         _t2 = ['prj', _t1]
     return _j.fn_join('-', _t2)
@@ -76,8 +76,8 @@ def _expr_2(current, *, root=None, parent=None):
 def _expr_3(current, *, root=None, parent=None):
     # jmespath: id
     try:
-        _t1 = current['id']
-    except (KeyError, TypeError):
+        _t1 = current.get('id')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -86,8 +86,8 @@ def _expr_3(current, *, root=None, parent=None):
 def _expr_4(current, *, root=None, parent=None):
     # jmespath: title
     try:
-        _t1 = current['title']
-    except (KeyError, TypeError):
+        _t1 = current.get('title')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -96,8 +96,8 @@ def _expr_4(current, *, root=None, parent=None):
 def _expr_5(current, *, root=None, parent=None):
     # jmespath: description
     try:
-        _t1 = current['description']
-    except (KeyError, TypeError):
+        _t1 = current.get('description')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -106,8 +106,8 @@ def _expr_5(current, *, root=None, parent=None):
 def _expr_6(current, *, root=None, parent=None):
     # jmespath: company_id
     try:
-        _t1 = current['company_id']
-    except (KeyError, TypeError):
+        _t1 = current.get('company_id')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -116,8 +116,8 @@ def _expr_6(current, *, root=None, parent=None):
 def _expr_7(current, *, root=None, parent=None):
     # jmespath: company_name
     try:
-        _t1 = current['company_name']
-    except (KeyError, TypeError):
+        _t1 = current.get('company_name')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -126,8 +126,8 @@ def _expr_7(current, *, root=None, parent=None):
 def _expr_8(current, *, root=None, parent=None):
     # jmespath: currency
     try:
-        _t1 = current['currency']
-    except (KeyError, TypeError):
+        _t1 = current.get('currency')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -136,8 +136,8 @@ def _expr_8(current, *, root=None, parent=None):
 def _expr_9(current, *, root=None, parent=None):
     # jmespath: currency
     try:
-        _t1 = current['currency']
-    except (KeyError, TypeError):
+        _t1 = current.get('currency')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -146,8 +146,8 @@ def _expr_9(current, *, root=None, parent=None):
 def _expr_10(current, *, root=None, parent=None):
     # jmespath: id
     try:
-        _t1 = current['id']
-    except (KeyError, TypeError):
+        _t1 = current.get('id')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -156,8 +156,8 @@ def _expr_10(current, *, root=None, parent=None):
 def _expr_11(current, *, root=None, parent=None):
     # jmespath: to_string(monetary_amount)
     try:
-        _t1 = current['monetary_amount']
-    except (KeyError, TypeError):
+        _t1 = current.get('monetary_amount')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _j.fn_to_string(_t1)
 
@@ -166,8 +166,8 @@ def _expr_11(current, *, root=None, parent=None):
 def _expr_12(current, *, root=None, parent=None):
     # jmespath: monetary_amount != `null`
     try:
-        _t1 = current['monetary_amount']
-    except (KeyError, TypeError):
+        _t1 = current.get('monetary_amount')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return (_t1 is not None)
 
@@ -176,8 +176,8 @@ def _expr_12(current, *, root=None, parent=None):
 def _expr_13(current, *, root=None, parent=None):
     # jmespath: currency
     try:
-        _t1 = current['currency']
-    except (KeyError, TypeError):
+        _t1 = current.get('currency')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -186,8 +186,8 @@ def _expr_13(current, *, root=None, parent=None):
 def _expr_14(current, *, root=None, parent=None):
     # jmespath: monetary_amount != `null`
     try:
-        _t1 = current['monetary_amount']
-    except (KeyError, TypeError):
+        _t1 = current.get('monetary_amount')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return (_t1 is not None)
 
@@ -196,8 +196,8 @@ def _expr_14(current, *, root=None, parent=None):
 def _expr_15(current, *, root=None, parent=None):
     # jmespath: created_at
     try:
-        _t1 = current['created_at']
-    except (KeyError, TypeError):
+        _t1 = current.get('created_at')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -206,8 +206,8 @@ def _expr_15(current, *, root=None, parent=None):
 def _expr_16(current, *, root=None, parent=None):
     # jmespath: updated_at
     try:
-        _t1 = current['updated_at']
-    except (KeyError, TypeError):
+        _t1 = current.get('updated_at')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 

@@ -21,8 +21,8 @@ TARGET: dict[str, str] = {'contract': 'time_entry@1.1.0'}
 def _expr_0(current, *, root=None, parent=None):
     # jmespath: !is_running
     try:
-        _t1 = current['is_running']
-    except (KeyError, TypeError):
+        _t1 = current.get('is_running')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return (not (_t1 or type(_t1) in (int, float)))
 
@@ -34,13 +34,13 @@ def _expr_1(current, *, root=None, parent=None):
         _t5 = None
     else:
         try:
-            _t1 = current['id']
-        except (KeyError, TypeError):
+            _t1 = current.get('id')
+        except (KeyError, TypeError, AttributeError):
             _t1 = None
         _t2 = _j.fn_to_string(_t1)
         try:
-            _t4 = current['updated_at']
-        except (KeyError, TypeError):
+            _t4 = current.get('updated_at')
+        except (KeyError, TypeError, AttributeError):
             _t4 = None
         _t3 = _t4
         if not (_t3 or type(_t3) in (int, float)):
@@ -56,8 +56,8 @@ def _expr_2(current, *, root=None, parent=None):
         _t3 = None
     else:
         try:
-            _t1 = current['id']
-        except (KeyError, TypeError):
+            _t1 = current.get('id')
+        except (KeyError, TypeError, AttributeError):
             _t1 = None
         _t2 = _j.fn_to_string(_t1)
         _t3 = ['hv', _t2]
@@ -68,8 +68,8 @@ def _expr_2(current, *, root=None, parent=None):
 def _expr_3(current, *, root=None, parent=None):
     # jmespath: to_string(id)
     try:
-        _t1 = current['id']
-    except (KeyError, TypeError):
+        _t1 = current.get('id')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _j.fn_to_string(_t1)
 
@@ -78,8 +78,8 @@ def _expr_3(current, *, root=None, parent=None):
 def _expr_4(current, *, root=None, parent=None):
     # jmespath: to_string(user.id)
     try:
-        _t1 = current['user']['id']
-    except (KeyError, TypeError):
+        _t1 = current['user'].get('id')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _j.fn_to_string(_t1)
 
@@ -88,8 +88,8 @@ def _expr_4(current, *, root=None, parent=None):
 def _expr_5(current, *, root=None, parent=None):
     # jmespath: user.name
     try:
-        _t1 = current['user']['name']
-    except (KeyError, TypeError):
+        _t1 = current['user'].get('name')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -98,8 +98,8 @@ def _expr_5(current, *, root=None, parent=None):
 def _expr_6(current, *, root=None, parent=None):
     # jmespath: to_string(project.id)
     try:
-        _t1 = current['project']['id']
-    except (KeyError, TypeError):
+        _t1 = current['project'].get('id')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _j.fn_to_string(_t1)
 
@@ -108,8 +108,8 @@ def _expr_6(current, *, root=None, parent=None):
 def _expr_7(current, *, root=None, parent=None):
     # jmespath: project.name
     try:
-        _t1 = current['project']['name']
-    except (KeyError, TypeError):
+        _t1 = current['project'].get('name')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -118,8 +118,8 @@ def _expr_7(current, *, root=None, parent=None):
 def _expr_8(current, *, root=None, parent=None):
     # jmespath: to_string(task.id)
     try:
-        _t1 = current['task']['id']
-    except (KeyError, TypeError):
+        _t1 = current['task'].get('id')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _j.fn_to_string(_t1)
 
@@ -128,8 +128,8 @@ def _expr_8(current, *, root=None, parent=None):
 def _expr_9(current, *, root=None, parent=None):
     # jmespath: task.id != `null`
     try:
-        _t1 = current['task']['id']
-    except (KeyError, TypeError):
+        _t1 = current['task'].get('id')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return (_t1 is not None)
 
@@ -138,8 +138,8 @@ def _expr_9(current, *, root=None, parent=None):
 def _expr_10(current, *, root=None, parent=None):
     # jmespath: task.name
     try:
-        _t1 = current['task']['name']
-    except (KeyError, TypeError):
+        _t1 = current['task'].get('name')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -148,8 +148,8 @@ def _expr_10(current, *, root=None, parent=None):
 def _expr_11(current, *, root=None, parent=None):
     # jmespath: task.id != `null`
     try:
-        _t1 = current['task']['id']
-    except (KeyError, TypeError):
+        _t1 = current['task'].get('id')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return (_t1 is not None)
 
@@ -158,8 +158,8 @@ def _expr_11(current, *, root=None, parent=None):
 def _expr_12(current, *, root=None, parent=None):
     # jmespath: spent_date
     try:
-        _t1 = current['spent_date']
-    except (KeyError, TypeError):
+        _t1 = current.get('spent_date')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -168,8 +168,8 @@ def _expr_12(current, *, root=None, parent=None):
 def _expr_13(current, *, root=None, parent=None):
     # jmespath: hours
     try:
-        _t1 = current['hours']
-    except (KeyError, TypeError):
+        _t1 = current.get('hours')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -178,8 +178,8 @@ def _expr_13(current, *, root=None, parent=None):
 def _expr_14(current, *, root=None, parent=None):
     # jmespath: notes
     try:
-        _t1 = current['notes']
-    except (KeyError, TypeError):
+        _t1 = current.get('notes')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -188,8 +188,8 @@ def _expr_14(current, *, root=None, parent=None):
 def _expr_15(current, *, root=None, parent=None):
     # jmespath: billable
     try:
-        _t1 = current['billable']
-    except (KeyError, TypeError):
+        _t1 = current.get('billable')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -198,8 +198,8 @@ def _expr_15(current, *, root=None, parent=None):
 def _expr_16(current, *, root=None, parent=None):
     # jmespath: if(is_closed, 'approved', 'submitted')
     try:
-        _t1 = current['is_closed']
-    except (KeyError, TypeError):
+        _t1 = current.get('is_closed')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _j.fn_if(_t1, 'approved', 'submitted')
 
@@ -208,8 +208,8 @@ def _expr_16(current, *, root=None, parent=None):
 def _expr_17(current, *, root=None, parent=None):
     # jmespath: created_at
     try:
-        _t1 = current['created_at']
-    except (KeyError, TypeError):
+        _t1 = current.get('created_at')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
@@ -218,8 +218,8 @@ def _expr_17(current, *, root=None, parent=None):
 def _expr_18(current, *, root=None, parent=None):
     # jmespath: updated_at
     try:
-        _t1 = current['updated_at']
-    except (KeyError, TypeError):
+        _t1 = current.get('updated_at')
+    except (KeyError, TypeError, AttributeError):
         _t1 = None
     return _t1
 
