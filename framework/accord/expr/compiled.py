@@ -41,10 +41,13 @@ def emit_function(
     tree = parse(expression)
     emitter = Emitter(expression, functions)
     result = emitter.emit_expression(tree)
-    lines = [
-        f"def {name}(current, *, root=None, parent=None):",
-        f"    # jmespath: {_one_line(expression)}",
-    ]
+    if emitter.constants:
+        lines = [f"def {name}(", "    current, *, root=None, parent=None,"]
+        lines += [f"    {constant}={value}," for constant, value in emitter.constants]
+        lines.append("):")
+    else:
+        lines = [f"def {name}(current, *, root=None, parent=None):"]
+    lines.append(f"    # jmespath: {_one_line(expression)}")
     if emitter.uses_root:
         lines += ["    if root is None:", "        root = current"]
     lines += emitter.preamble

@@ -76,6 +76,20 @@ def _fast_equality_literal(node: Node) -> bool:
     return isinstance(value, int | float) and value not in (0, 1) and math.isfinite(value)
 
 
+def _read_only_table(function: str, node: Node) -> bool:
+    """A literal first argument the function only reads and never hands back: built once.
+
+    ``contains`` returns a boolean; ``lookup`` returns one of the table's values, so only
+    tables of scalar values qualify."""
+    if node["type"] != "literal" or not isinstance(node["value"], list | dict):
+        return False
+    if function == "contains":
+        return True
+    if function == "lookup" and isinstance(node["value"], dict):
+        return not any(isinstance(value, list | dict) for value in node["value"].values())
+    return False
+
+
 def _number_literal(node: Node) -> bool:
     value = node.get("value")
     return (
@@ -100,6 +114,12 @@ class Emitter:
         #: Local functions (expression references, deep projection bodies), hoisted to the
         #: top of the function body so nesting never exceeds CPython's limits.
         self.preamble: list[str] = []
+        #: (preamble, body indent) of each function being emitted, innermost last. A local
+        #: function is defined at the top of the function that uses it, so it is created only
+        #: when that one runs, and indentation grows by one level per function.
+        self.frames: list[tuple[list[str], int]] = [(self.preamble, 1)]
+        #: Constant containers hoisted into keyword defaults (built once, never mutated).
+        self.constants: list[tuple[str, str]] = []
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -152,12 +172,13 @@ class Emitter:
     # -- paths ------------------------------------------------------------------------------
 
     def _fields(self, names: list[str], current: str) -> str:
-        """``a.b.c`` as one subscript chain: a missing key or a non-object gives null."""
+        """``a.b.c`` as one chain, ``current['a']['b'].get('c')``: a missing key or a non-object
+        gives null (a missing last key, the common case of an optional field, raises nothing)."""
         result = self.tmp()
-        chain = "".join(f"[{name!r}]" for name in names)
+        chain = "".join(f"[{name!r}]" for name in names[:-1]) + f".get({names[-1]!r})"
         self.emit("try:")
         self.emit(f"    {result} = {current}{chain}")
-        self.emit("except (KeyError, TypeError):")
+        self.emit("except (KeyError, TypeError, AttributeError):")
         self.emit(f"    {result} = None")
         return result
 
@@ -165,7 +186,7 @@ class Emitter:
         return self._fields([node["value"]], current)
 
     def visit_subexpression(self, node: Node, current: str) -> str:
-        children: list[Node] = node["children"]
+        children = _chain(node)
         position = 0
         value = current
         while position < len(children):
@@ -278,15 +299,26 @@ class Emitter:
         """Hoist ``def _f<N>(_e<M>): <body>`` into the preamble; return its name."""
         name = self.tmp("_f")
         element = self.tmp("_e")
+        enclosing, base = self.frames[-1]
+        inner: list[str] = []
+        self.frames.append((inner, base + 1))
         saved = (self.lines, self.indent, self.depth)
-        self.lines, self.indent, self.depth = [], 2, 0
+        self.lines, self.indent, self.depth = [], base + 1, 0
         try:
             body(element)
             lines = self.lines
         finally:
             self.lines, self.indent, self.depth = saved
-        self.preamble.append(f"    def {name}({element}):")
-        self.preamble.extend(lines)
+            self.frames.pop()
+        enclosing.append("    " * base + f"def {name}({element}):")
+        enclosing.extend(inner)
+        enclosing.extend(lines)
+        return name
+
+    def constant(self, value: Any) -> str:
+        """A keyword default ``_k<N>`` holding a container literal that is only ever read."""
+        name = self.tmp("_k")
+        self.constants.append((name, py_literal(value)))
         return name
 
     # -- multi-select -----------------------------------------------------------------------
@@ -389,6 +421,10 @@ class Emitter:
                     word = "is" if operator == "eq" else "is not"
                     return f"({other} {word} {literal['value']!r})"
                 return f"({other} {_PY_OPERATOR[operator]} {py_literal(literal['value'])})"
+            if right_node["type"] == "literal" and isinstance(right_node["value"], list | dict):
+                right = self.constant(right_node["value"])
+            if left_node["type"] == "literal" and isinstance(left_node["value"], list | dict):
+                left = self.constant(left_node["value"])
             helper = _COMPARATOR_HELPER[operator]
             return f"_j.{helper}({left}, {right})"
         if _number_literal(right_node) or _number_literal(left_node):
@@ -428,7 +464,12 @@ class Emitter:
             return "root"
         if spec.context == "parent":
             return "parent"
-        arguments = [self.operand(self.visit(child, current)) for child in node["children"]]
+        arguments = []
+        for position, child in enumerate(node["children"]):
+            if position == 0 and _read_only_table(name, child):
+                arguments.append(self.constant(child["value"]))
+            else:
+                arguments.append(self.operand(self.visit(child, current)))
         return f"{reference}({', '.join(arguments)})"
 
     def visit_expref(self, node: Node, current: str) -> str:
@@ -436,6 +477,20 @@ class Emitter:
             self.emit(f"return {self.visit(node['children'][0], element)}")
 
         return self.define(body)
+
+
+_SEQUENTIAL = ("subexpression", "index_expression", "pipe")
+
+
+def _chain(node: Node) -> list[Node]:
+    """The steps of nested ``a.b``, ``a[0]``, ``a | b`` nodes, applied left to right."""
+    steps: list[Node] = []
+    for child in node["children"]:
+        if child["type"] in _SEQUENTIAL:
+            steps.extend(_chain(child))
+        else:
+            steps.append(child)
+    return steps
 
 
 def _step_column(expression: str) -> int | None:

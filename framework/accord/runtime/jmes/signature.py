@@ -35,25 +35,59 @@ TYPE_NAMES = (
 )
 
 
-def _all(predicate: Callable[[Any], bool]) -> Callable[[Any], bool]:
+#: Exact Python types of each plain JMESPath type (the fast path; see ``_slow``).
+_EXACT: dict[str, frozenset[type]] = {
+    "number": frozenset((int, float)),
+    "string": frozenset((str,)),
+    "boolean": frozenset((bool,)),
+    "array": frozenset((list,)),
+    "object": frozenset((dict,)),
+    "null": frozenset((type(None),)),
+    "expref": frozenset((types.FunctionType,)),
+}
+_NUMBERS = _EXACT["number"]
+_STRINGS = _EXACT["string"]
+
+
+def _slow(name: str, value: Any) -> bool:
+    """Subclass-tolerant check (``OrderedDict``, ``str`` subclasses), after the fast one failed."""
+    if name == "number":
+        return is_number(value)
+    if name == "string":
+        return isinstance(value, str)
+    if name == "boolean":
+        return isinstance(value, bool)
+    if name == "array":
+        return isinstance(value, list)
+    if name == "object":
+        return isinstance(value, dict)
+    if name == "array-number":
+        return isinstance(value, list) and all(is_number(element) for element in value)
+    if name == "array-string":
+        return isinstance(value, list) and all(isinstance(element, str) for element in value)
+    return False
+
+
+def _predicate(names: tuple[str, ...]) -> Callable[[Any], bool]:
+    """One fast predicate for a union of JMESPath types (C-speed checks on whole arrays)."""
+    if "any" in names:
+        return lambda value: True
+    exact = frozenset().union(*(_EXACT.get(name, frozenset()) for name in names))
+    of_numbers = "array-number" in names
+    of_strings = "array-string" in names
+
     def check(value: Any) -> bool:
-        return isinstance(value, list) and all(predicate(element) for element in value)
+        kind = type(value)
+        if kind in exact:
+            return True
+        if kind is list and (
+            (of_numbers and _NUMBERS.issuperset(map(type, value)))
+            or (of_strings and _STRINGS.issuperset(map(type, value)))
+        ):
+            return True
+        return any(_slow(name, value) for name in names)
 
     return check
-
-
-_PREDICATES: dict[str, Callable[[Any], bool]] = {
-    "any": lambda value: True,
-    "number": is_number,
-    "string": lambda value: isinstance(value, str),
-    "boolean": lambda value: isinstance(value, bool),
-    "array": lambda value: isinstance(value, list),
-    "object": lambda value: isinstance(value, dict),
-    "null": lambda value: value is None,
-    "expref": lambda value: isinstance(value, types.FunctionType),
-    "array-number": _all(is_number),
-    "array-string": _all(lambda value: isinstance(value, str)),
-}
 
 
 @dataclass(frozen=True)
@@ -80,10 +114,7 @@ class Param:
         return " or ".join(self.types)
 
     def predicate(self) -> Callable[[Any], bool]:
-        checks = [_PREDICATES[name] for name in self.types]
-        if len(checks) == 1:
-            return checks[0]
-        return lambda value: any(check(value) for check in checks)
+        return _predicate(self.types)
 
 
 @dataclass(frozen=True)
@@ -136,35 +167,49 @@ class Function:
         return f"{self.name}({', '.join(parts)})"
 
 
+_MISSING = object()
+
+
 def _make_checked(spec: Function) -> Callable[..., Any]:
-    """Wrap ``spec.impl`` with the type checks its signature declares (arity is checked at
-    compile time). Parameters that accept anything cost nothing."""
-    impl = spec.impl
-    checks: list[tuple[int, Callable[[Any], bool], str]] = [
-        (position, param.predicate(), param.expected)
-        for position, param in enumerate(spec.params)
-        if not param.accepts_any
-    ]
-    variadic = bool(spec.params) and spec.params[-1].variadic and not spec.params[-1].accepts_any
-    if not checks:
-        return impl
-    name = spec.name
-    last = len(spec.params) - 1
-
-    def checked(*args: Any) -> Any:
-        count = len(args)
-        for position, predicate, expected in checks:
-            if position < count and not predicate(args[position]):
-                invalid_type(name, args[position], expected)
-        if variadic:
-            predicate, expected = checks[-1][1], checks[-1][2]
-            for value in args[last + 1 :]:
-                if not predicate(value):
-                    invalid_type(name, value, expected)
-        return impl(*args)
-
-    checked.__name__ = f"fn_{name}"
-    checked.__qualname__ = f"fn_{name}"
+    """``spec.impl`` behind the type checks its signature declares, as a small generated
+    function with one fixed parameter per declared one (arity is checked at compile time).
+    Parameters that accept anything cost nothing."""
+    params = spec.params
+    if all(param.accepts_any for param in params):
+        return spec.impl
+    namespace: dict[str, Any] = {
+        "impl": spec.impl, "invalid_type": invalid_type, "_M": _MISSING, "name": spec.name,
+    }
+    signature: list[str] = []
+    body: list[str] = []
+    passed: list[str] = []
+    for position, param in enumerate(params):
+        arg = f"a{position}"
+        namespace[f"p{position}"] = param.predicate()
+        namespace[f"e{position}"] = param.expected
+        check = [] if param.accepts_any else [
+            f"if not p{position}({arg}):", f"    invalid_type(name, {arg}, e{position})"
+        ]
+        if param.variadic:
+            signature.append(f"*{arg}")
+            if check:
+                body += [f"for v in {arg}:", f"    if not p{position}(v):",
+                         f"        invalid_type(name, v, e{position})"]
+            passed.append(f"*{arg}")
+            continue
+        if param.optional:
+            signature.append(f"{arg}=_M")
+            body += [f"if {arg} is _M:", f"    return impl({', '.join(passed)})"]
+        else:
+            signature.append(arg)
+        body += check
+        passed.append(arg)
+    body.append(f"return impl({', '.join(passed)})")
+    source = f"def fn_{spec.name}({', '.join(signature)}):\n" + "".join(
+        f"    {line}\n" for line in body
+    )
+    exec(compile(source, f"<accord.runtime.jmes signature of {spec.name}()>", "exec"), namespace)
+    checked: Callable[..., Any] = namespace[f"fn_{spec.name}"]
     return checked
 
 
