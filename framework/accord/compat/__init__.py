@@ -1,6 +1,7 @@
 """Schema evolution: the change catalogue, the differ, verdicts per compatibility mode and the
 version (semver bump) policy."""
 
+from accord.compat.bump import Bump, check_bump, required_bump
 from accord.compat.changes import (
     COMPATIBLE_CHANGES_LENIENT,
     COMPATIBLE_CHANGES_STRICT,
@@ -15,11 +16,14 @@ __all__ = [
     "COMPATIBLE_CHANGES_LENIENT",
     "COMPATIBLE_CHANGES_STRICT",
     "METADATA_CHANGES",
+    "Bump",
     "Change",
     "ChangeType",
     "CompatResult",
     "Mode",
     "Policy",
+    "check_bump",
     "compat",
     "compat_history",
+    "required_bump",
 ]
