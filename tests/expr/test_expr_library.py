@@ -265,3 +265,11 @@ def test_deep_nesting_compiles() -> None:
 def test_every_function_is_documented_with_an_example() -> None:
     for name, spec in jmes.FUNCTIONS.items():
         assert spec.doc and spec.example, name
+
+
+def test_docs_describe_every_function() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "functions.md").read_text("utf-8")
+    for name in jmes.FUNCTIONS:
+        assert f"`{name}(" in docs, name
