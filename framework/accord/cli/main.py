@@ -13,6 +13,8 @@ from accord import __version__
 
 # name -> "module:attribute". Each subcommand lives in its own small module.
 COMMANDS: dict[str, str] = {
+    "promote": "accord.cli.promote_cmd:promote_command",
+    "diff": "accord.cli.diff_cmd:diff_command",
     "compat": "accord.cli.compat_cmd:compat_command",
     "check": "accord.cli.check_cmd:check",
     "generate": "accord.cli.generate_cmd:generate",

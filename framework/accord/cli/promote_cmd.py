@@ -1,0 +1,66 @@
+"""``accord promote CONTRACT VERSION --to STATUS``: the promotion gate."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from accord.cli.common import format_option, handle_errors, style
+from accord.diagnostics import Diagnostic, render_junit
+from accord.gate.promote import promote
+from accord.gate.report import write_report
+from accord.workspace import load_workspace
+
+
+@click.command("promote")
+@click.argument("contract")
+@click.argument("version")
+@click.option("--to", "to", required=True,
+              type=click.Choice(["candidate", "released", "deprecated"]))
+@click.option("--dry-run", is_flag=True, help="Run the gate; change nothing.")
+@click.option("--report", "report_dir", default=None, type=click.Path(file_okay=False),
+              help="Write the release report (Markdown and HTML) into this folder.")
+@click.option("--path", default=".", type=click.Path(), help="The workspace (default: here).")
+@format_option
+@handle_errors()
+def promote_command(contract: str, version: str, to: str, dry_run: bool,
+                    report_dir: str | None, path: str, fmt: str) -> None:
+    """Promote CONTRACT@VERSION when every gate criterion passes: the workspace checks clean,
+    generated code is fresh, golden examples pass, it is compatible with the released history
+    under its mode and its version bump is right. Sets the status in the contract file and
+    records the promotion in contracts/registry.lock. Refusals list every reason (exit 1)."""
+    workspace = load_workspace(path)
+    result = promote(workspace, contract, version, to, dry_run=dry_run)
+    reports = write_report(workspace, result, report_dir) if report_dir else []
+    if fmt == "json":
+        click.echo(json.dumps({
+            "contract": contract, "version": version, "from": result.from_status, "to": to,
+            "passed": result.passed, "applied": result.applied, "dry_run": dry_run,
+            "sha256": result.sha256, "by": result.by, "at": result.at,
+            "verdicts": [{"name": v.name, "verdict": v.label, "reasons": v.reasons}
+                         for v in result.verdicts],
+            "reports": [str(p) for p in reports]}, indent=2))
+    elif fmt == "junit":
+        diags = [Diagnostic("ACC330", f"{reason}") for reason in result.reasons]
+        click.echo(render_junit(diags, suite=f"accord promote {contract}@{version}"))
+    else:
+        for v in result.verdicts:
+            colour = {"pass": "green", "fail": "red", "skipped": "yellow"}[v.label]
+            click.echo(f"{style(v.label.upper().ljust(7), fg=colour)} {v.name}")
+            for reason in v.reasons:
+                click.echo(f"        {reason}")
+        what = f"{contract}@{version} {result.from_status} -> {to}"
+        if not result.passed:
+            click.echo(style(f"refused: {what} ({len(result.reasons)} reason(s))", fg="red",
+                             bold=True))
+        elif dry_run:
+            click.echo(style(f"would promote {what} (dry run, nothing written)", fg="green"))
+        else:
+            click.echo(style(f"promoted {what}; recorded in contracts/registry.lock "
+                             f"(sha256 {result.sha256[:12]}…, by {result.by})", fg="green",
+                             bold=True))
+        for p in reports:
+            click.echo(f"report: {p}")
+    sys.exit(0 if result.passed else 1)

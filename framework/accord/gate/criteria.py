@@ -1,0 +1,195 @@
+"""The promotion gate's criteria: each one is a small, pluggable check.
+
+Interface (add a criterion without touching the gate)::
+
+    class Criterion(Protocol):
+        name: str                                  # stable, used in registry.lock verdicts
+        applies_to: frozenset[str]                 # target statuses it guards
+        def __call__(self, ctx: GateContext) -> Verdict: ...
+
+    Verdict(name, passed, reasons=[...], skipped=False, detail={...})
+
+A criterion returns ``passed=False`` with one reason per problem (the gate reports every
+reason of every criterion, never only the first). A criterion whose subsystem is not installed
+returns ``skipped=True, passed=True`` with the reason it is pending, so the gate can ship before
+that subsystem and pick it up when it lands. Register extra criteria by passing them to
+:func:`accord.gate.promote.promote` (``criteria=[*DEFAULT_CRITERIA, mine]``).
+
+Default criteria, in order: ``transition`` (the status change is allowed), ``check`` (the
+workspace checks clean), ``generated`` (generated code is fresh), ``examples`` (golden examples
+pass), ``compat`` (compatible with the released history under the contract's mode),
+``bump`` (the semver bump matches the changes), ``verification`` (every system consuming the
+contract verifies the current pacts — pending until ``accord.harness.verification`` exists).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+
+from accord.compat import CompatResult, check_bump, compat_history
+from accord.diagnostics import Diagnostic, Severity
+from accord.workspace.contracts import Contract
+from accord.workspace.workspace import Workspace
+
+__all__ = ["DEFAULT_CRITERIA", "Criterion", "GateContext", "Verdict"]
+
+PROMOTABLE = ("candidate", "released", "deprecated")
+#: status -> statuses it may be promoted to
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("candidate", "released"),
+    "candidate": ("released",),
+    "released": ("deprecated",),
+    "deprecated": (),
+}
+_MAX_REASONS = 25
+
+
+@dataclass(frozen=True)
+class Verdict:
+    name: str
+    passed: bool
+    reasons: list[str] = field(default_factory=list)
+    skipped: bool = False
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return "skipped" if self.skipped else "pass" if self.passed else "fail"
+
+
+@dataclass
+class GateContext:
+    """Everything a criterion may look at; expensive parts are computed once."""
+
+    workspace: Workspace
+    contract: Contract
+    target: str
+
+    @property
+    def name(self) -> str:
+        return self.contract.name
+
+    @cached_property
+    def released_history(self) -> list[Contract]:
+        """Released (or deprecated) versions before this one, oldest first."""
+        return [c for c in self.workspace.contracts.versions(self.name)
+                if c.semver < self.contract.semver and c.status in ("released", "deprecated")]
+
+    @cached_property
+    def previous(self) -> Contract | None:
+        return self.released_history[-1] if self.released_history else None
+
+    @cached_property
+    def compat(self) -> CompatResult:
+        return compat_history([c.schema for c in self.released_history], self.contract.schema,
+                              self.contract.compatibility,
+                              registry=self.workspace.contracts.resource_registry)
+
+
+class Criterion(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def applies_to(self) -> frozenset[str]: ...
+
+    def __call__(self, ctx: GateContext) -> Verdict: ...
+
+
+def _errors(diags: list[Diagnostic]) -> list[str]:
+    errors = [d.format().replace("\n", " ") for d in diags if d.severity is Severity.ERROR]
+    more = [f"... and {len(errors) - _MAX_REASONS} more"] if len(errors) > _MAX_REASONS else []
+    return errors[:_MAX_REASONS] + more
+
+
+@dataclass(frozen=True)
+class FunctionCriterion:
+    """A criterion from a plain function (the usual way to write one)."""
+
+    name: str
+    check: Callable[[GateContext], Verdict]
+    applies_to: frozenset[str] = frozenset({"candidate", "released"})
+
+    def __call__(self, ctx: GateContext) -> Verdict:
+        return self.check(ctx)
+
+
+def _transition(ctx: GateContext) -> Verdict:
+    current = ctx.contract.status
+    allowed = TRANSITIONS.get(current, ())
+    if ctx.target in allowed:
+        return Verdict("transition", True, detail={"from": current, "to": ctx.target})
+    options = ", ".join(allowed) or "nothing (final)"
+    return Verdict("transition", False, [f"{ctx.contract.display}: {ctx.name}@"
+                                         f"{ctx.contract.version} is {current}; it can be "
+                                         f"promoted to {options}, not {ctx.target}"])
+
+
+def _check(ctx: GateContext) -> Verdict:
+    reasons = _errors(ctx.workspace.check())
+    return Verdict("check", not reasons, reasons)
+
+
+def _generated(ctx: GateContext) -> Verdict:
+    result = ctx.workspace.generate(check=True)
+    reasons = [d.format().replace("\n", " ") for d in result.diagnostics][:_MAX_REASONS]
+    if reasons:
+        reasons.append("run `accord generate` and commit generated/")
+    return Verdict("generated", not reasons, reasons)
+
+
+def _examples(ctx: GateContext) -> Verdict:
+    from accord.codegen.examples import run_examples
+
+    results, diags = run_examples(ctx.workspace.root, ctx.workspace.mappings)
+    reasons = _errors(diags)
+    passed = sum(r.passed for r in results)
+    return Verdict("examples", not reasons, reasons,
+                   detail={"passed": passed, "total": len(results)})
+
+
+def _compat(ctx: GateContext) -> Verdict:
+    if not ctx.released_history:
+        return Verdict("compat", True, detail={"note": "first released version"})
+    result = ctx.compat
+    reasons = [f"{c.type.value} at {c.pointer or '/'}: {c.message}" for c in result.breaking]
+    return Verdict("compat", result.compatible, reasons[:_MAX_REASONS],
+                   detail={"mode": result.mode.value,
+                           "against": [c.version for c in ctx.released_history]})
+
+
+def _bump(ctx: GateContext) -> Verdict:
+    prev = ctx.previous
+    if prev is None:
+        return Verdict("bump", True, detail={"note": "first released version"})
+    diags = check_bump(prev.version, prev.schema, ctx.contract.version, ctx.contract.schema,
+                       ctx.contract.compatibility, ctx.workspace.contracts.resource_registry)
+    reasons = [f"{d.code} {d.message} (hint: {d.hint})" for d in diags
+               if d.severity is Severity.ERROR]
+    return Verdict("bump", not reasons, reasons, detail={"previous": prev.version})
+
+
+def _verification(ctx: GateContext) -> Verdict:
+    try:
+        module = importlib.import_module("accord.harness.verification")
+    except ImportError:
+        return Verdict("verification", True, ["pending: contract testing (accord.harness) is "
+                                              "not available in this version"], skipped=True)
+    status: Callable[[Workspace, Contract], list[str]] = module.verification_status
+    reasons = status(ctx.workspace, ctx.contract)
+    return Verdict("verification", not reasons, reasons)
+
+
+DEFAULT_CRITERIA: tuple[Criterion, ...] = (
+    FunctionCriterion("transition", _transition, frozenset(PROMOTABLE)),
+    FunctionCriterion("check", _check),
+    FunctionCriterion("generated", _generated),
+    FunctionCriterion("examples", _examples),
+    FunctionCriterion("compat", _compat),
+    FunctionCriterion("bump", _bump),
+    FunctionCriterion("verification", _verification),
+)
