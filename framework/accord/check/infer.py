@@ -207,12 +207,19 @@ class Inferrer:
                             scope: Scope) -> tuple[Ty, str]:
         left, _ = self.visit(node["children"][0], cur, label, scope)
         right, _ = self.visit(node["children"][1], cur, label, scope)
-        return Ty(union(left.non_null(), right).schema, right.nullable), label
+        # `a || b` gives `a` only when it is truthy: a part of `a` that is always falsy
+        # (the `false` an `&&` passes on) never comes out.
+        kept = _without_falsy(left.non_null())
+        tys = (kept, right) if kept is not None else (right,)
+        return Ty(union(*tys).schema, right.nullable), label
 
     def visit_and_expression(self, node: dict[str, Any], cur: Ty, label: str,
                              scope: Scope) -> tuple[Ty, str]:
         left, _ = self.visit(node["children"][0], cur, label, scope)
         right, _ = self.visit(node["children"][1], cur, label, scope)
+        # `a && b` gives `a` only when it is falsy: for a boolean, that is `false`.
+        if left.schema == BOOLEAN.schema:
+            left = Ty(FALSE_ONLY, left.nullable)
         return union(left, right), label
 
     def visit_not_expression(self, node: dict[str, Any], cur: Ty, label: str,
@@ -280,6 +287,20 @@ class Inferrer:
                 array_item = Ty(self.model.items(ty.schema), False)
             args.append(ty)
         return sig.returns(args, self.model), label
+
+
+FALSE_ONLY: dict[str, Any] = {"type": "boolean", "const": False}
+
+
+def _without_falsy(ty: Ty) -> Ty | None:
+    """``ty`` less its always-falsy parts (``false`` from an ``&&``); None if nothing is left."""
+    if ty.schema == FALSE_ONLY:
+        return None
+    members = ty.schema.get("anyOf") if set(ty.schema) == {"anyOf"} else None
+    if not isinstance(members, list) or FALSE_ONLY not in members:
+        return ty
+    kept = [Ty(m) for m in members if m != FALSE_ONLY]
+    return Ty(union(*kept).schema, ty.nullable) if kept else None
 
 
 def any_ty() -> Ty:

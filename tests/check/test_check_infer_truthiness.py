@@ -1,0 +1,56 @@
+"""`&&` passes on a falsy left operand and `||` only a truthy one: no false type warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from accord.check import DictResolver, check_mapping_set
+from accord.diagnostics import Diagnostic
+from accord.mapping import load_mappings
+
+SOURCE: dict[str, Any] = {
+    "type": "object",
+    "properties": {"first": {"type": ["string", "null"]}, "nick": {"type": ["string", "null"]}},
+}
+TARGET: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"name": {"type": "string"}, "flag": {"type": "boolean"}},
+}
+HEAD = """accord: mapping/v1
+name: t.truthy
+version: 1.0.0
+source: {system: hr, schema: Person}
+target: {contract: person@1.0.0}
+fields:
+"""
+
+
+def check(tmp_path: Path, rule: str) -> list[Diagnostic]:
+    spec = tmp_path / "mappings" / "flow" / "a.yaml"
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    spec.write_text(HEAD + rule + "\n", "utf-8")
+    resolver = DictResolver({"hr.Person": SOURCE, "person@1.0.0": TARGET})
+    return check_mapping_set(load_mappings(tmp_path), resolver)
+
+
+def test_and_then_or_null_gives_the_string_only(tmp_path: Path) -> None:
+    # false && ... falls through `||`, so only nick (or null) comes out.
+    diags = check(tmp_path, "  name: \"nick != first && nick || `null`\"")
+    assert diags == []
+
+
+def test_and_alone_may_still_give_false(tmp_path: Path) -> None:
+    diags = check(tmp_path, "  name: \"nick != first && nick\"")
+    assert [d.code for d in diags] == ["ACC426"]
+    assert "boolean" in diags[0].message
+
+
+def test_or_keeps_a_plain_boolean_left_operand(tmp_path: Path) -> None:
+    # `a == b || 'x'` can give true: the boolean stays in the type.
+    diags = check(tmp_path, "  name: \"nick == first || 'x'\"")
+    assert [d.code for d in diags] == ["ACC426"]
+
+
+def test_boolean_and_boolean_still_fits_a_boolean(tmp_path: Path) -> None:
+    assert check(tmp_path, "  flag: \"nick == first && first != `null`\"") == []
