@@ -14,7 +14,7 @@ PACKAGE = REPO / "framework" / "accord"
 # The rules, as import-linter "forbidden" contracts: source packages -> what they may not import.
 TOOLCHAIN = ["accord.workspace", "accord.mapping", "accord.expr", "accord.check",
              "accord.codegen", "accord.compat", "accord.gate", "accord.harness", "accord.sync",
-             "accord.run", "accord.cli"]
+             "accord.run", "accord.pipeline", "accord.cli"]
 RULES = {
     "runtime imports nothing from the compiler, checker, harness or cli": (
         ["accord.runtime"], TOOLCHAIN),

@@ -290,3 +290,39 @@ def test_examples_are_checked_for_date_time_format(tmp_path: Path) -> None:
                           '{currency: EUR, amount: "12.50", at: "yesterday"}')
     d = only(check(make(tmp_path, {f"{C}/money/1.0.0.yaml": bad})), "ACC108")
     assert d.pointer == "/examples/0/at"
+
+
+def test_wrong_semver_bump_is_a_located_finding(tmp_path: Path) -> None:
+    newer = MONEY.replace("1.0.0", "1.0.1").replace(
+        "  amount:", "  note: {type: string}\n  amount:")
+    root = make(tmp_path, {f"{C}/money/1.0.0.yaml": MONEY, f"{C}/money/1.0.1.yaml": newer})
+    d = only(check(root), "ACC302")
+    assert d.file.endswith("money/1.0.1.yaml") and d.pointer == "/properties/note"
+    assert d.line == 8 and "1.1.0" in d.hint
+
+
+def test_breaking_change_needs_a_major(tmp_path: Path) -> None:
+    newer = MONEY.replace("1.0.0", "1.1.0").replace("required: [currency, amount]",
+                                                    "required: [currency, amount, note]")
+    newer = newer.replace("  amount:", "  note: {type: string}\n  amount:").replace(
+        'amount: "12.50"}', 'amount: "12.50", note: x}')
+    root = make(tmp_path, {f"{C}/money/1.0.0.yaml": MONEY, f"{C}/money/1.1.0.yaml": newer})
+    d = only(check(root), "ACC301")
+    assert "2.0.0" in d.hint
+
+
+def test_deprecation_keeps_the_contract_immutable(tmp_path: Path) -> None:
+    path = tmp_path / "registry.lock"
+    lock = RegistryLock.load(path)
+    lock.record("a", "1.0.0", sha256="1", status="released", at="t", by="x")
+    entry = lock.record("a", "1.0.0", sha256="2", status="deprecated", at="t2", by="x")
+    assert entry.sha256 == "2" and [h["status"] for h in entry.history] == [
+        "released", "deprecated"]
+    entry = lock.record("a", "1.0.0", sha256="3", status="candidate", at="t3", by="x")
+    assert entry.sha256 == "2"
+
+
+def test_a_broken_contract_is_reported_once_not_at_every_reference(tmp_path: Path) -> None:
+    broken = MONEY.replace("type: object", "type: objekt", 1)
+    root = make(tmp_path, {f"{C}/money/1.0.0.yaml": broken, f"{C}/invoice/1.0.0.yaml": INVOICE})
+    assert [d.code for d in check(root)] == ["ACC103"]

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "check": "accord.cli.check_cmd:check",
     "generate": "accord.cli.generate_cmd:generate",
     "init": "accord.cli.init_cmd:init",
+    "pipeline": "accord.cli.pipeline_cmd:pipeline",
     "schema": "accord.cli.schema_cmd:schema",
     "test": "accord.cli.test_cmd:test",
     "run": "accord.cli.run_cmd:run",

@@ -108,10 +108,8 @@ def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: 
     result.sha256 = sha256_file(contract.path)
     lock = workspace.contracts.lock or RegistryLock.load(
         workspace.root / "contracts" / "registry.lock")
-    entry = lock.record(name, version, sha256=result.sha256, status=to, at=result.at,
+    lock.record(name, version, sha256=result.sha256, status=to, at=result.at,
                         by=result.by, verdicts={v.name: v.label for v in verdicts})
-    if to == "deprecated":
-        entry.sha256 = result.sha256  # the file's status line changed; it stays immutable
     lock.save()
     result.applied = True
     return result

@@ -122,6 +122,9 @@ class ContractRegistry:
     contracts: dict[tuple[str, str], Contract] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lock: RegistryLock | None = None
+    #: urns of contract files that exist but did not load (their findings are reported once;
+    #: references to them are not reported again)
+    broken: set[str] = field(default_factory=set)
 
     # -- lookup ---------------------------------------------------------------------------
     def names(self) -> list[str]:
@@ -271,6 +274,7 @@ def load_contracts(root: Path) -> ContractRegistry:
         return registry
 
     by_path: dict[Path, Contract] = {}
+    broken_paths: set[Path] = set()
     for entry in sorted(canonical.iterdir()):
         shown = relative(entry, root)
         if entry.name.startswith("."):
@@ -289,13 +293,16 @@ def load_contracts(root: Path) -> ContractRegistry:
             if file.name.startswith("."):
                 continue
             contract = _load_one(root, entry.name, file, diags)
-            if contract is not None:
+            if contract is None:
+                registry.broken.add(urn(entry.name, file.stem))
+                broken_paths.add(file.resolve())
+            else:
                 registry.contracts[(contract.name, contract.version)] = contract
                 by_path[file.resolve()] = contract
 
     # relative-path $refs become urns, so the rest of accord only ever sees urns
     for contract in list(registry.contracts.values()):
-        contract.schema = _resolve_paths(contract, by_path, diags)
+        contract.schema = _resolve_paths(contract, by_path, broken_paths, diags)
     _check_refs(registry, diags)
     _check_cycles(registry, diags)
     _check_examples(registry, diags)
@@ -385,7 +392,7 @@ def _x_accord_hint(error: ValidationError) -> str:
     return "see docs/contracts.md for the x-accord block"
 
 
-def _resolve_paths(contract: Contract, by_path: dict[Path, Contract],
+def _resolve_paths(contract: Contract, by_path: dict[Path, Contract], broken: set[Path],
                    diags: list[Diagnostic]) -> dict[str, Any]:
     def walk(node: Any, ptr: str) -> Any:
         if isinstance(node, dict):
@@ -396,7 +403,9 @@ def _resolve_paths(contract: Contract, by_path: dict[Path, Contract],
                     base, _, fragment = value.partition("#")
                     target_path = (contract.path.parent / base).resolve()
                     target = by_path.get(target_path)
-                    if target is None:
+                    if target is None and target_path in broken:
+                        out[key] = value  # the target's own findings say what is wrong
+                    elif target is None:
                         diags.append(contract.diagnostic(
                             "ACC106", f"$ref target {base!r} does not exist or is not a valid "
                                       f"contract", child,
@@ -445,6 +454,8 @@ def _check_refs(registry: ContractRegistry, diags: list[Diagnostic]) -> None:
                 resolver.lookup(ref)
             except referencing.exceptions.Unresolvable:
                 base = ref.split("#")[0]
+                if base in registry.broken:
+                    continue  # the referenced contract's own findings say what is wrong
                 if base and registry.by_urn(base) is None:
                     names = [c.urn for c in registry]
                     close = difflib.get_close_matches(base, names, n=1)

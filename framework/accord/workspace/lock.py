@@ -106,7 +106,8 @@ class RegistryLock:
             self.entries[(name, version)] = entry
         else:
             entry.status = status
-            if status == "released":
+            if status in ("released", "deprecated"):
+                # deprecating edits the status line: the new bytes are the immutable ones
                 entry.sha256 = sha256
             entry.history.append(event)
         return entry

@@ -6,13 +6,14 @@ parts lazily; ``Workspace.check()`` runs every check and returns all findings.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord.diagnostics import Diagnostic
-from accord.errors import LoadError
+from accord.errors import CompatError, LoadError
 from accord.workspace.contracts import ContractRegistry, load_contracts
 from accord.workspace.systems import System, check_systems, load_systems
 
@@ -77,7 +78,28 @@ class Workspace:
 
         diagnostics.extend(check_workspace_mappings(self))
         diagnostics.extend(check_systems(*self._systems))
+        diagnostics.extend(self._check_bumps())
         return sorted(diagnostics, key=Diagnostic.sort_key)
+
+    def _check_bumps(self) -> list[Diagnostic]:
+        """Each version's semver bump matches its changes against the version before it."""
+        from accord.compat import check_bump
+
+        found: list[Diagnostic] = []
+        for name in self.contracts.names():
+            versions = self.contracts.versions(name)
+            for old, new in itertools.pairwise(versions):
+                def locate(pointer: str, doc: Any = new.document) -> tuple[str, int, int]:
+                    pos = doc.position(pointer)
+                    return doc.display, pos.line, pos.col
+
+                try:
+                    found.extend(check_bump(old.version, old.schema, new.version, new.schema,
+                                            new.compatibility, self.contracts.resource_registry,
+                                            locate=locate))
+                except CompatError:
+                    continue  # an unresolvable $ref: already a finding of the registry
+        return found
 
     def contract_table(self) -> list[dict[str, str]]:
         """One row per entity: its versions (oldest first) with status, and the latest."""
@@ -100,6 +122,9 @@ class Workspace:
             "entities": len(self.contracts.names()),
             "versions": len(self.contracts),
             "versions_by_status": dict(sorted(by_status.items())),
+            "systems": len(self.systems),
+            "mappings": len(self.mappings.specs),
+            "lookup_tables": len(self.mappings.lookups),
         }
 
 

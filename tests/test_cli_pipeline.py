@@ -1,0 +1,51 @@
+"""`accord pipeline`: every stage runs, a failing stage fails the pipeline with exit 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from accord.cli.main import cli
+from accord.pipeline import run_pipeline
+from accord.workspace import load_workspace
+from click.testing import CliRunner
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_reference_workspace_passes_every_stage(reference_workspace: Path) -> None:
+    results = run_pipeline(load_workspace(reference_workspace))
+    assert [r.name for r in results] == ["check", "generated", "examples"]
+    assert all(r.ok for r in results), [d.format() for r in results for d in r.diagnostics]
+    code, out = invoke("pipeline", str(reference_workspace))
+    assert code == 0, out
+    assert "pipeline passed" in out and "golden example(s) passed" in out
+
+
+def test_a_stale_module_fails_only_its_stage(reference_workspace: Path) -> None:
+    module = sorted((reference_workspace / "generated").rglob("*.py"))[0]
+    module.write_text(module.read_text() + "\n# hand edit\n")
+    code, out = invoke("pipeline", str(reference_workspace), "--format", "json")
+    assert code == 1
+    stages = {s["name"]: s for s in json.loads(out)["stages"]}
+    assert stages["check"]["ok"] and stages["examples"]["ok"]
+    assert not stages["generated"]["ok"]
+    stale = [d for d in stages["generated"]["diagnostics"] if d["code"] == "ACC450"]
+    assert [d["file"].rsplit("/", 1)[-1] for d in stale] == [module.name]
+
+
+def test_only_selected_stages_run(reference_workspace: Path) -> None:
+    code, out = invoke("pipeline", str(reference_workspace), "--stage", "check")
+    assert code == 0
+    assert "check" in out and "examples" not in out.split("STAGE", 1)[1]
+
+
+def test_broken_contract_fails_check_stage(reference_workspace: Path) -> None:
+    path = reference_workspace / "contracts/canonical/money/1.0.0.yaml"
+    path.write_text(path.read_text().replace("type: object", "type: objekt", 1))
+    code, out = invoke("pipeline", str(reference_workspace))
+    assert code == 1
+    assert "money/1.0.0.yaml" in out and "pipeline failed" in out
