@@ -9,6 +9,7 @@ unknown target properties, ``each`` onto arrays, functions and lookup tables.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,8 @@ from accord.mapping.model import (
 from accord.workspace.yamlio import join_pointer
 
 __all__ = ["CODES", "check_mapping_set", "check_spec"]
+
+_DOTTED_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 #: every code this checker emits, with what it means (docs/mapping-spec.md lists them too)
 CODES = {
@@ -256,7 +259,10 @@ def _check_each(ctx: _Context, rule: EachRule, scope: Scope, base: dict[str, Any
                         "property")
         else:
             item_target = ctx.target.items(tgt)
-    inner = scope.child(item, f"{scope.label}.{rule.dotted}[*]")
+    # Paths inside the block are named from the source array, not the target property.
+    each_text = rule.each.text.strip()
+    where = each_text if _DOTTED_PATH.match(each_text) else f"({each_text})"
+    inner = scope.child(item, f"{scope.label}.{where}[*]")
     _check_rules(ctx, rule.rules, inner, item_target, rule)
 
 

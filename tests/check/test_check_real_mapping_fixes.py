@@ -1,4 +1,8 @@
-"""`&&` passes on a falsy left operand and `||` only a truthy one: no false type warnings."""
+"""Checker fixes found while writing the reference mappings.
+
+- `&&` passes on a falsy left operand and `||` only a truthy one: no false type warnings.
+- A path inside an `each` block is named from the source array, not the target property.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,15 @@ from accord.mapping import load_mappings
 
 SOURCE: dict[str, Any] = {
     "type": "object",
-    "properties": {"first": {"type": ["string", "null"]}, "nick": {"type": ["string", "null"]}},
+    "properties": {"first": {"type": ["string", "null"]}, "nick": {"type": ["string", "null"]},
+                   "jobs": {"type": "array", "items": {
+                       "type": "object", "properties": {"title": {"type": "string"}}}}},
 }
 TARGET: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
-    "properties": {"name": {"type": "string"}, "flag": {"type": "boolean"}},
+    "properties": {"name": {"type": "string"}, "flag": {"type": "boolean"},
+                   "roles": {"type": "array", "items": {
+                       "type": "object", "properties": {"label": {"type": "string"}}}}},
 }
 HEAD = """accord: mapping/v1
 name: t.truthy
@@ -54,3 +62,18 @@ def test_or_keeps_a_plain_boolean_left_operand(tmp_path: Path) -> None:
 
 def test_boolean_and_boolean_still_fits_a_boolean(tmp_path: Path) -> None:
     assert check(tmp_path, "  flag: \"nick == first && first != `null`\"") == []
+
+
+def test_each_paths_are_named_from_the_source_array(tmp_path: Path) -> None:
+    diags = check(tmp_path, "  roles:\n    each: jobs\n    fields:\n      label: titel")
+    assert [d.code for d in diags] == ["ACC410"]
+    assert "$.jobs[*].titel" in diags[0].message
+    assert "roles" not in diags[0].message
+    assert diags[0].hint == "did you mean 'title'?"
+
+
+def test_each_over_an_expression_names_it_in_parentheses(tmp_path: Path) -> None:
+    rule = "  roles:\n    each: \"jobs[?title != 'x']\"\n    fields:\n      label: titel"
+    diags = check(tmp_path, rule)
+    assert [d.code for d in diags] == ["ACC410"]
+    assert "$.(jobs[?title != 'x'])[*].titel" in diags[0].message
