@@ -29,3 +29,7 @@ def test_importing_the_runtime_does_not_load_the_toolchain() -> None:
             "'jinja2'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_all_lists_exactly_the_lazy_exports() -> None:
+    assert sorted(accord.__all__) == sorted([*accord._EXPORTS, "__version__"])

@@ -55,7 +55,30 @@ _EXPORTS: dict[str, str] = {
     "load_workspace": "accord.workspace",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "AccordError",
+    "Change",
+    "ChangeType",
+    "CheckError",
+    "CodegenError",
+    "CompatError",
+    "CompatResult",
+    "CompiledExpression",
+    "Diagnostic",
+    "ExpressionError",
+    "LoadError",
+    "PromotionError",
+    "Severity",
+    "TransformError",
+    "UsageError",
+    "VerificationError",
+    "Workspace",
+    "__version__",
+    "compat",
+    "compile_expression",
+    "load_transformer",
+    "load_workspace",
+]
 
 
 def __getattr__(name: str) -> Any:
