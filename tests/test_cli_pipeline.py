@@ -49,3 +49,9 @@ def test_broken_contract_fails_check_stage(reference_workspace: Path) -> None:
     code, out = invoke("pipeline", str(reference_workspace))
     assert code == 1
     assert "money/1.0.0.yaml" in out and "pipeline failed" in out
+
+
+def test_examples_for_an_unknown_mapping_is_a_usage_error(reference_workspace: Path) -> None:
+    code, out = invoke("test", "examples", str(reference_workspace), "--mapping", "harvest.time")
+    assert code == 2
+    assert "no mapping named 'harvest.time'" in out and "did you mean" in out

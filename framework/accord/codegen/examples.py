@@ -3,7 +3,9 @@
 The transformer is rendered in memory from the spec (what ``accord generate`` would write) and
 imported with its source registered in ``linecache``, so a traceback shows generated lines. A
 mismatch is a finding that carries a readable diff and the line of the rule that wrote the
-first differing property.
+first differing property. Given a schema resolver, every golden output is also validated
+against the spec's target schema: an expected output the target rejects is a finding located
+in the example file (line and column of the offending JSON node, its JSON path and pointer).
 """
 
 from __future__ import annotations
@@ -11,23 +13,32 @@ from __future__ import annotations
 import difflib
 import json
 import linecache
+import os
+import re
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from accord.check.endpoints import EndpointError, SchemaResolver, WorkspaceResolver
 from accord.codegen.generator import output_path, render_spec
 from accord.diagnostics import Diagnostic
-from accord.errors import AccordError, TransformError
+from accord.errors import AccordError, TransformError, UsageError
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import EachRule, Example, MappingSpec, Rule
+from accord.runtime.validate import Validator, compile_validator
+from accord.workspace.yamlio import Position, join_pointer, load_yaml
 
-__all__ = ["ExampleResult", "import_source", "run_examples"]
+if TYPE_CHECKING:
+    from accord.workspace.workspace import Workspace
+
+__all__ = ["ExampleResult", "import_source", "run_examples", "run_workspace_examples"]
 
 CODE_MISMATCH = "ACC440"
 CODE_ERROR = "ACC441"
 CODE_UNREADABLE = "ACC442"
 CODE_SKIPPED = "ACC443"
+CODE_INVALID_OUTPUT = "ACC444"
 
 
 @dataclass
@@ -37,6 +48,8 @@ class ExampleResult:
     passed: bool
     diagnostic: Diagnostic | None = None
     diff: str = ""
+    #: where the golden output breaks the target schema (one finding per violation)
+    violations: tuple[Diagnostic, ...] = ()
 
 
 def import_source(text: str, filename: str, name: str) -> types.ModuleType:
@@ -137,11 +150,98 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example) -> E
     return ExampleResult(spec.display, example.name, False, diag, diff)
 
 
-def run_examples(root: Path, mappings: MappingSet,
-                 only: str | None = None) -> tuple[list[ExampleResult], list[Diagnostic]]:
-    """Run the examples of every spec (or of the spec named ``only``)."""
+_PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+
+
+def _pointer(json_path: str) -> str:
+    """``$.LineItems[0]['a b']`` -> ``/LineItems/0/a b`` (escaped as a JSON pointer)."""
+    tokens: list[str | int] = []
+    for name, index, quoted in _PATH_PART.findall(json_path[1:]):
+        if index:
+            tokens.append(int(index))
+        else:
+            tokens.append(name or re.sub(r"\\(.)", r"\1", quoted))
+    return join_pointer("", *tokens)
+
+
+def _display(root: Path, path: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _target_validator(spec: MappingSpec, resolver: SchemaResolver
+                      ) -> tuple[Validator | None, Diagnostic | None]:
+    """A compiled validator of the spec's target; None when it does not resolve.
+
+    An unresolvable target is the checker's finding (ACC402), not repeated here; a target
+    that is not a valid JSON Schema is reported, since no golden output can be checked.
+    """
+    try:
+        schema = resolver.resolve(spec.target, "target")
+    except EndpointError:
+        return None, None
+    try:
+        return compile_validator(schema), None
+    except AccordError as exc:
+        return None, spec.document.diagnostic(
+            CODE_INVALID_OUTPUT, f"cannot validate golden outputs against the target "
+            f"{spec.target.describe()}: {exc}", "/target",
+            hint="fix the target schema (or the system's API description)")
+
+
+def _schema_violations(root: Path, spec: MappingSpec, example: Example,
+                       validator: Validator) -> tuple[Diagnostic, ...]:
+    """Findings where the golden output of ``example`` breaks the target schema."""
+    try:
+        expected = _load_json(example.output)
+    except (OSError, ValueError):
+        return ()  # reported as unreadable by the run itself
+    if expected is None:  # the spec's `when` skips the record: no output to validate
+        return ()
+    violations = validator.errors(expected)
+    if not violations:
+        return ()
+    display = _display(root, example.output)
+    try:
+        located = load_yaml(example.output, display=display)  # JSON is YAML: get positions
+    except AccordError:
+        located = None
+    out: list[Diagnostic] = []
+    for violation in violations:
+        pointer = _pointer(violation.path)
+        pos = located.position(pointer) if located is not None else Position(1, 1)
+        out.append(Diagnostic(
+            CODE_INVALID_OUTPUT,
+            f"example {example.name}: the golden output breaks the target "
+            f"{spec.target.describe()} at {violation.path}: {violation.message}",
+            display, pos.line, pos.col, pointer,
+            hint=f"a golden output must be a valid target record: fix {example.output.name} "
+                 f"(and, if the transformer wrote it, the rule in {spec.display})",
+            extra={"spec": spec.display, "example": example.name, "path": violation.path}))
+    return tuple(out)
+
+
+def run_workspace_examples(workspace: Workspace, only: str | None = None
+                           ) -> tuple[list[ExampleResult], list[Diagnostic]]:
+    """Run a workspace's examples and validate each golden output against its target."""
+    return run_examples(workspace.root, workspace.mappings, only,
+                        resolver=WorkspaceResolver(workspace))
+
+
+def run_examples(root: Path, mappings: MappingSet, only: str | None = None, *,
+                 resolver: SchemaResolver | None = None
+                 ) -> tuple[list[ExampleResult], list[Diagnostic]]:
+    """Run the examples of every spec (or of the spec named ``only``).
+
+    With ``resolver``, each golden output is also validated against the spec's target schema
+    (ACC444, located in the example file); a violation fails the example.
+    """
     results: list[ExampleResult] = []
     diags = list(mappings.diagnostics)
+    if only and mappings.get(only) is None:
+        names = sorted(s.name for s in mappings.specs)
+        close = difflib.get_close_matches(only, names + [s.display for s in mappings.specs], n=1)
+        hint = f" — did you mean {close[0]!r}?" if close else f" (mappings: {', '.join(names)})"
+        raise UsageError(f"no mapping named {only!r}{hint}")
     for spec in sorted(mappings.specs, key=lambda s: s.display):
         if only and only not in (spec.name, spec.display, spec.stem):
             continue
@@ -154,7 +254,19 @@ def run_examples(root: Path, mappings: MappingSet,
             continue
         filename = str(root / output_path(spec))
         module = import_source(text, filename, f"accord_examples_{spec.stem}")
+        validator: Validator | None = None
+        if resolver is not None:
+            validator, problem = _target_validator(spec, resolver)
+            if problem is not None:
+                diags.append(problem)
         for example in spec.examples:
-            results.append(_run_one(spec, module, example))
-    diags.extend(r.diagnostic for r in results if r.diagnostic is not None)
+            result = _run_one(spec, module, example)
+            if validator is not None:
+                result.violations = _schema_violations(root, spec, example, validator)
+                result.passed = result.passed and not result.violations
+            results.append(result)
+    for r in results:
+        if r.diagnostic is not None:
+            diags.append(r.diagnostic)
+        diags.extend(r.violations)
     return results, diags
