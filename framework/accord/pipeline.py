@@ -52,9 +52,9 @@ def _generated(ws: Workspace) -> tuple[str, list[Diagnostic]]:
 
 
 def _examples(ws: Workspace) -> tuple[str, list[Diagnostic]]:
-    from accord.codegen.examples import run_examples
+    from accord.codegen.examples import run_workspace_examples
 
-    results, diags = run_examples(ws.root, ws.mappings)
+    results, diags = run_workspace_examples(ws)
     passed = sum(r.passed for r in results)
     return f"{passed}/{len(results)} golden example(s) passed", diags
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from accord.cli.common import echo_diagnostics, exit_code_for, format_option, handle_errors, style
-from accord.codegen.examples import run_examples
+from accord.codegen.examples import run_workspace_examples
 from accord.workspace import load_workspace
 
 
@@ -22,9 +22,12 @@ def test() -> None:
 @format_option
 @handle_errors()
 def examples(path: str, only: str | None, fmt: str) -> None:
-    """Run every spec's golden examples through its generated transformer."""
+    """Run every spec's golden examples through its generated transformer.
+
+    Each golden output must equal the transformer's output and satisfy the target schema.
+    """
     workspace = load_workspace(path)
-    results, diagnostics = run_examples(workspace.root, workspace.mappings, only)
+    results, diagnostics = run_workspace_examples(workspace, only)
     passed = sum(r.passed for r in results)
     if fmt == "text":
         for r in results:

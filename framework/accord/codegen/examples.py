@@ -65,9 +65,8 @@ def _differences(expected: Any, actual: Any, path: str = "$") -> list[str]:
     if isinstance(expected, dict) and isinstance(actual, dict):
         out: list[str] = []
         for key in sorted(set(expected) | set(actual)):
-            if expected.get(key, _ABSENT) == actual.get(key, _ABSENT) and \
-                    (key in expected) == (key in actual):
-                continue
+            # Recurse even when the values compare equal: 25 == 25.0 in Python, but the
+            # example fails on it (strict JSON equality), so the path must be named.
             out.extend(_differences(expected.get(key, _ABSENT), actual.get(key, _ABSENT),
                                     f"{path}.{key}"))
         return out

@@ -143,9 +143,9 @@ def _generated(ctx: GateContext) -> Verdict:
 
 
 def _examples(ctx: GateContext) -> Verdict:
-    from accord.codegen.examples import run_examples
+    from accord.codegen.examples import run_workspace_examples
 
-    results, diags = run_examples(ctx.workspace.root, ctx.workspace.mappings)
+    results, diags = run_workspace_examples(ctx.workspace)
     reasons = _errors(diags)
     passed = sum(r.passed for r in results)
     return Verdict("examples", not reasons, reasons,
