@@ -2,6 +2,8 @@
 
 - `&&` passes on a falsy left operand and `||` only a truthy one: no false type warnings.
 - A path inside an `each` block is named from the source array, not the target property.
+- What the spec itself writes (lookup outputs, defaults, literals) must fit the target's
+  pattern and length (ACC427), not only its type.
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ from accord.mapping import load_mappings
 SOURCE: dict[str, Any] = {
     "type": "object",
     "properties": {"first": {"type": ["string", "null"]}, "nick": {"type": ["string", "null"]},
+                   "kind": {"type": "string", "enum": ["a", "bb"]},
                    "jobs": {"type": "array", "items": {
                        "type": "object", "properties": {"title": {"type": "string"}}}}},
 }
 TARGET: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
     "properties": {"name": {"type": "string"}, "flag": {"type": "boolean"},
+                   "code": {"$ref": "#/$defs/code"},
                    "roles": {"type": "array", "items": {
                        "type": "object", "properties": {"label": {"type": "string"}}}}},
+    "$defs": {"code": {"type": "string", "pattern": "^[A-Z]+$", "maxLength": 4}},
 }
 HEAD = """accord: mapping/v1
 name: t.truthy
@@ -77,3 +82,24 @@ def test_each_over_an_expression_names_it_in_parentheses(tmp_path: Path) -> None
     diags = check(tmp_path, rule)
     assert [d.code for d in diags] == ["ACC410"]
     assert "$.(jobs[?title != 'x'])[*].titel" in diags[0].message
+
+
+def test_lookup_outputs_that_break_the_target_pattern_are_errors(tmp_path: Path) -> None:
+    rule = "  code: {expr: nick, lookup: {x: ABC, y: abc, z: ABCDEFG}, on_miss: default}"
+    [diag] = check(tmp_path, rule)
+    assert diag.code == "ACC427" and diag.severity == "error"
+    assert "'abc' does not match the pattern ^[A-Z]+$" in diag.message
+    assert "'ABCDEFG' is longer than 4 characters" in diag.message
+    assert "'ABC'" not in diag.message
+
+
+def test_defaults_and_literals_are_checked_too(tmp_path: Path) -> None:
+    assert [d.code for d in check(tmp_path, "  code: {expr: nick, default: n-a}")] == [
+        "ACC427"]
+    assert [d.code for d in check(tmp_path, "  code: \"'lower'\"")] == ["ACC427"]
+    assert check(tmp_path, "  code: \"'OK'\"") == []
+
+
+def test_source_values_are_left_to_run_time(tmp_path: Path) -> None:
+    # The source enum holds lower-case values, but whether they arrive is the data's business.
+    assert check(tmp_path, "  code: kind") == []

@@ -52,6 +52,7 @@ CODES = {
     "ACC424": "lookup misses values of the source enum and has no on_miss",
     "ACC425": "free text into an enum without a lookup",
     "ACC426": "type only partly fits the target property",
+    "ACC427": "a literal, default or lookup output breaks the target's pattern or length",
     "ACC430": "required target property not mapped",
     "ACC431": "unknown target property",
     "ACC432": "each onto a non-array target",
@@ -218,6 +219,61 @@ def _fit(ctx: _Context, rule: FieldRule, src: Ty, tgt: dict[str, Any], required:
                     Severity.WARNING)
 
 
+def _string_misfit(alt: dict[str, Any], value: str) -> str | None:
+    """Why ``value`` breaks one target alternative's string constraints; None if it fits."""
+    types = alt.get("type")
+    if isinstance(types, str):
+        types = [types]
+    if isinstance(types, list) and "string" not in types:
+        return f"{value!r} is not {' or '.join(types)}"
+    pattern = alt.get("pattern")
+    if isinstance(pattern, str):
+        try:
+            if re.search(pattern, value) is None:
+                return f"{value!r} does not match the pattern {pattern}"
+        except re.error:
+            pass  # an ECMA-262 pattern Python cannot read: leave it to run-time validation
+    if isinstance(alt.get("maxLength"), int) and len(value) > alt["maxLength"]:
+        return f"{value!r} is longer than {alt['maxLength']} characters"
+    if isinstance(alt.get("minLength"), int) and len(value) < alt["minLength"]:
+        return f"{value!r} is shorter than {alt['minLength']} characters"
+    return None
+
+
+def _produced_values(ctx: _Context, rule: FieldRule, table: Lookup | None) -> list[Any]:
+    """Values the spec itself writes: lookup outputs, the default, a literal expression.
+
+    (A source enum's values are not included: whether the source sends them is the data's
+    business, checked at run time.)"""
+    values: list[Any] = list(table.values.values()) if table is not None else []
+    if rule.has_default:
+        values.append(rule.default)
+    if rule.expr is not None and table is None:
+        ast, syntax = parse_expression(rule.expr, ctx.spec.display)
+        if syntax is None and isinstance(ast, dict) and ast.get("type") == "literal":
+            values.append(ast.get("value"))
+    return values
+
+
+def _check_known_values(ctx: _Context, rule: FieldRule, known: list[Any],
+                        tgt: dict[str, Any]) -> None:
+    """What the spec itself writes must fit the target's pattern and length, not only its
+    type: a lookup table of codes in the wrong case is caught here, not by the first record."""
+    if not known or ctx.target.enum(tgt) is not None:  # enums: ACC422
+        return
+    alts = ctx.target.alternatives(tgt)
+    misfits: list[str] = []
+    for value in dict.fromkeys(v for v in known if isinstance(v, str)):
+        reasons = [_string_misfit(alt, value) for alt in alts]
+        if reasons and all(reasons):
+            misfits.append(str(reasons[0]))
+    if misfits:
+        ctx.at_rule(rule, "ACC427", f"{rule.dotted}: {'; '.join(misfits[:5])}"
+                    + (f" (and {len(misfits) - 5} more)" if len(misfits) > 5 else ""),
+                    "change the literal, default or lookup table so every value fits the "
+                    "target property")
+
+
 def _check_field(ctx: _Context, rule: FieldRule, scope: Scope, base: dict[str, Any]) -> None:
     ty = ctx.infer(rule.expr, scope) if rule.expr is not None else Ty({"type": "null"}, True)
     if rule.when is not None:
@@ -237,6 +293,7 @@ def _check_field(ctx: _Context, rule: FieldRule, scope: Scope, base: dict[str, A
     if rule.when is not None:
         required = False  # a conditional field is absent by design on some records
     _fit(ctx, rule, ty, tgt, required, rule.lookup is not None)
+    _check_known_values(ctx, rule, _produced_values(ctx, rule, table), tgt)
 
 
 def _check_each(ctx: _Context, rule: EachRule, scope: Scope, base: dict[str, Any]) -> None:
