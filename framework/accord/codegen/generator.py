@@ -48,13 +48,22 @@ class GeneratedFile:
     spec: str  # the spec's display path
 
 
+def _block(text: str, indent: int) -> str:
+    """Template filter: ``text`` indented by ``indent`` spaces, without a trailing newline
+    (so a macro's output sits on its line like any other statement)."""
+    pad = " " * indent
+    return "\n".join(pad + line if line.strip() else "" for line in text.rstrip().split("\n"))
+
+
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("accord.codegen", "templates"),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         autoescape=False, undefined=jinja2.StrictUndefined,
     )
+    env.filters["block"] = _block
+    return env
 
 
 @cache
@@ -88,8 +97,12 @@ def output_path(spec: MappingSpec) -> Path:
     return Path(GENERATED_DIR) / spec.flow / f"{spec.stem}.py"
 
 
+#: What the template's ``code`` macro writes for an expression without statements.
+_DROP = "\x00"
+
+
 def _tidy(text: str) -> str:
-    lines = [line.rstrip() for line in text.splitlines()]
+    lines = [line.rstrip() for line in text.splitlines() if line.strip() != _DROP]
     text = "\n".join(lines).strip("\n") + "\n"
     return re.sub(r"\n{4,}", "\n\n\n", text)
 
@@ -97,7 +110,7 @@ def _tidy(text: str) -> str:
 def render_spec(spec: MappingSpec, lookups: dict[str, Lookup]) -> str:
     """The module source for ``spec``. Raises CodegenError."""
     plan = build_plan(spec, lookups, digest(spec, lookups))
-    text = _tidy(_environment().get_template("module.py.j2").render(plan=plan))
+    text = _tidy(_environment().get_template("module.py.j2").render(plan=plan, DROP=_DROP))
     try:
         ast.parse(text)
     except SyntaxError as exc:  # a generator bug, never the user's input

@@ -28,7 +28,7 @@ from accord.mapping.model import (
     Rule,
 )
 
-__all__ = ["ModulePlan", "RulePlan", "ScopePlan", "build_plan"]
+__all__ = ["Code", "ModulePlan", "RulePlan", "ScopePlan", "build_plan"]
 
 
 def _version() -> str:
@@ -42,16 +42,24 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass
+class Code:
+    """An expression ready to paste: statements (unindented) then a value or a condition."""
+
+    lines: list[str]
+    value: str
+
+
+@dataclass
 class RulePlan:
     kind: str  # "field" | "each" | "n/a"
     comment: str
     rule: str  # literal "mappings/x.yaml:12"
-    target: str  # literal tuple of path segments
-    key: str | None  # literal key when the target path has one segment
     dotted: str  # literal dotted target
     path: str  # literal JSON path in the record used in errors
-    expr: str | None = None  # call of the compiled expression
-    when: str | None = None
+    sink: str  # where the value goes: ``out['a']`` or ``_o1['b']`` (or a put call's prefix)
+    put: str | None = None  # literal target tuple when written with ``_m.put``
+    expr: Code | None = None
+    when: Code | None = None  # a condition
     default: str | None = None
     default_on: str = "null"
     present: str | None = None  # literal tuple: the source path checked for default_on missing
@@ -60,12 +68,14 @@ class RulePlan:
     required: bool = False
     scope: str | None = None  # function mapping one item (each)
     reason: str = ""
+    attach: list[tuple[str, str, str]] = field(default_factory=list)  # (object, into, comment)
 
 
 @dataclass
 class ScopePlan:
     name: str
     rules: list[RulePlan] = field(default_factory=list)
+    objects: list[tuple[str, str]] = field(default_factory=list)  # (local name, comment)
 
 
 @dataclass
@@ -76,8 +86,8 @@ class ModulePlan:
     lookups: list[tuple[str, str, str]]  # (constant, comment, literal)
     functions: list[str]
     scopes: list[ScopePlan]
-    applies: str | None
-    key: str | None
+    applies: Code | None
+    key: Code | None
     key_rule: str
 
 
@@ -104,37 +114,87 @@ def _json_path(names: tuple[str, ...] | None) -> str:
     return "$" + "".join(f".{n}" if _IDENT.fullmatch(n) else f"[{n!r}]" for n in names)
 
 
+class _Targets:
+    """Nested target objects of one scope, built as locals (``_o1`` for ``customer``, ...)
+    and attached to their parent after the last rule that writes into them, when non-empty.
+    A scope where a rule writes a whole object that another rule writes into keeps
+    ``_m.put`` (which merges them)."""
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        targets = [r.target for r in rules if not isinstance(r, NotApplicable)]
+        whole = set(targets)
+        self.static = not any(t[:n] in whole for t in targets for n in range(1, len(t)))
+        self.names: dict[tuple[str, ...], str] = {}
+        self.last: dict[tuple[str, ...], int] = {}
+        for position, target in enumerate(targets):
+            for n in range(1, len(target)):
+                self.names.setdefault(target[:n], f"_o{len(self.names) + 1}")
+                self.last[target[:n]] = position
+
+    def holder(self, path: tuple[str, ...]) -> str:
+        return "out" if not path else self.names[path]
+
+    def sink(self, target: tuple[str, ...]) -> str:
+        return f"{self.holder(target[:-1])}[{py_literal(target[-1])}]"
+
+    def attach_after(self, position: int) -> list[tuple[str, str, str]]:
+        """Objects complete after the ``position``-th writing rule, deepest first."""
+        done = [path for path, last in self.last.items() if last == position]
+        done.sort(key=len, reverse=True)
+        return [(self.names[p], self.sink(p), comment_text(".".join(p))) for p in done]
+
+
 class _Planner:
     def __init__(self, spec: MappingSpec, lookups: dict[str, Lookup]) -> None:
-        from accord.expr import emit_function
+        from accord.expr import emit_function, emit_inline
 
         self.emit_function = emit_function
+        self.emit_inline = emit_inline
         self.spec = spec
         self.lookups = lookups
         self.functions: list[str] = []
         self.tables: list[tuple[str, str, str]] = []
         self.table_names: dict[str, str] = {}
         self.scopes: list[ScopePlan] = []
+        self.temp = 1  # next temporary number in the function being planned
 
-    def compile(self, expr: Expr) -> str:
-        name = f"_expr_{len(self.functions)}"
+    def _failed(self, expr: Expr, exc: ExpressionError) -> CodegenError:
+        col = expr.col + (exc.column or 0) if "\n" not in expr.text else expr.col
+        diag = Diagnostic(f"ACC{_KIND_CODES.get(exc.kind, '401')}", str(exc),
+                          self.spec.display, expr.line, col, expr.pointer,
+                          "fix the expression (`accord check` explains more)")
+        return CodegenError(diag.format(), diagnostics=[diag])
+
+    def _syntax(self, expr: Expr) -> None:
         _, syntax = parse_expression(expr, self.spec.display)
         if syntax is not None:
             raise CodegenError(syntax.message, diagnostics=[syntax])
+
+    def compile(self, expr: Expr) -> str:
+        name = f"_expr_{len(self.functions)}"
+        self._syntax(expr)
         try:
             source = self.emit_function(expr.text, name)
         except ExpressionError as exc:
-            col = expr.col + (exc.column or 0) if "\n" not in expr.text else expr.col
-            diag = Diagnostic(f"ACC{_KIND_CODES.get(exc.kind, '401')}", str(exc),
-                              self.spec.display, expr.line, col, expr.pointer,
-                              "fix the expression (`accord check` explains more)")
-            raise CodegenError(diag.format(), diagnostics=[diag]) from None
+            raise self._failed(expr, exc) from None
         where = f"# {comment_text(self.spec.display)}:{expr.line} {comment_text(expr.text)}"
         self.functions.append(f"{where}\n{source.strip()}")
         return name
 
-    def call(self, expr: Expr) -> str:
-        return f"{self.compile(expr)}(record, root=root, parent=parent)"
+    def code(self, expr: Expr, *, condition: bool = False) -> Code:
+        """``expr`` on the scope's ``record`` (``data`` when it is an object): inlined, or a
+        call of a module-level function when it needs local definitions."""
+        self._syntax(expr)
+        try:
+            inline = self.emit_inline(expr.text, "record", objects={"record": "data"},
+                                      condition=condition, first_temp=self.temp)
+        except ExpressionError as exc:
+            raise self._failed(expr, exc) from None
+        if inline is not None:
+            self.temp = inline.next_temp
+            return Code(list(inline.lines), inline.value)
+        call = f"{self.compile(expr)}(record, root=root, parent=parent)"
+        return Code([], f"_j.is_true({call})" if condition else call)
 
     def table(self, rule: FieldRule) -> str | None:
         ref = rule.lookup
@@ -154,37 +214,43 @@ class _Planner:
         self.table_names[table.name] = const
         return const
 
-    def rule(self, rule: Rule) -> RulePlan:
+    def rule(self, rule: Rule, targets: _Targets) -> RulePlan:
         location = f"{self.spec.display}:{rule.line}"
         common: dict[str, Any] = {
             "comment": comment_text(f"{location} {rule.dotted}"),
             "rule": py_literal(location),
-            "target": py_literal(tuple(rule.target)),
-            "key": py_literal(rule.target[0]) if len(rule.target) == 1 else None,
             "dotted": py_literal(rule.dotted),
         }
         if isinstance(rule, NotApplicable):
-            return RulePlan(kind="n/a", path="'$'", reason=comment_text(rule.reason), **common)
+            return RulePlan(kind="n/a", path="'$'", sink="", reason=comment_text(rule.reason),
+                            **common)
+        if targets.static:
+            common["sink"] = targets.sink(rule.target)
+        elif len(rule.target) == 1:
+            common["sink"] = f"out[{py_literal(rule.target[0])}]"
+        else:
+            common["sink"] = ""
+            common["put"] = py_literal(tuple(rule.target))
         if isinstance(rule, EachRule):
             ast, _ = parse_expression(rule.each, self.spec.display)
             path = _json_path(_source_path(ast))
-            expr = self.call(rule.each)
-            when = self.call(rule.when) if rule.when else None
+            when = self.code(rule.when, condition=True) if rule.when else None
+            expr = self.code(rule.each)
             scope = self.scope(rule.rules, f"_map_{len(self.scopes)}")
             return RulePlan(kind="each", path=py_literal(path), expr=expr, when=when,
                             scope=scope, **common)
         names = None
-        expr_call = None
+        expr = None
+        when = self.code(rule.when, condition=True) if rule.when else None
         if rule.expr is not None:
             ast, _ = parse_expression(rule.expr, self.spec.display)
             names = _source_path(ast)
-            expr_call = self.call(rule.expr)
+            expr = self.code(rule.expr)
         present = None
         if rule.has_default and rule.default_on is DefaultOn.MISSING and names is not None:
             present = py_literal(names)
         return RulePlan(
-            kind="field", path=py_literal(_json_path(names)), expr=expr_call,
-            when=self.call(rule.when) if rule.when else None,
+            kind="field", path=py_literal(_json_path(names)), expr=expr, when=when,
             default=py_literal(rule.default) if rule.has_default else None,
             default_on=rule.default_on.value, present=present, lookup=self.table(rule),
             on_miss=py_literal((rule.on_miss or OnMiss.ERROR).value),
@@ -193,15 +259,33 @@ class _Planner:
     def scope(self, rules: tuple[Rule, ...], name: str) -> str:
         plan = ScopePlan(name)
         self.scopes.append(plan)
-        plan.rules = [self.rule(r) for r in rules]
+        targets = _Targets(rules)
+        if targets.static:
+            plan.objects = [(local, comment_text(".".join(path)))
+                            for path, local in targets.names.items()]
+        saved, self.temp = self.temp, 1
+        position = 0
+        for r in rules:
+            rule_plan = self.rule(r, targets)
+            if not isinstance(r, NotApplicable):
+                if targets.static:
+                    rule_plan.attach = targets.attach_after(position)
+                position += 1
+            plan.rules.append(rule_plan)
+        self.temp = saved
         return name
+
+    def top(self, expr: Expr, *, condition: bool = False) -> Code:
+        """The spec's ``when`` or ``key``, in a function of its own."""
+        self.temp = 1
+        return self.code(expr, condition=condition)
 
 
 def build_plan(spec: MappingSpec, lookups: dict[str, Lookup], digest: str) -> ModulePlan:
     """The plan of ``spec``'s module. Raises CodegenError when it cannot be generated."""
     planner = _Planner(spec, lookups)
-    applies = planner.call(spec.when) if spec.when else None
-    key = planner.call(spec.key) if spec.key else None
+    applies = planner.top(spec.when, condition=True) if spec.when else None
+    key = planner.top(spec.key) if spec.key else None
     planner.scope(spec.rules, "_map_0")
     header = [
         f"Generated by accord {_version()} from {spec.display}. Do not edit:",

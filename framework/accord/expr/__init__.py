@@ -36,14 +36,22 @@ Errors are ``accord.ExpressionError``: ``syntax``, ``invalid-arity``, ``unknown-
 library (``reference_options()``), for differential tests.
 """
 
-from accord.expr.compiled import CompiledExpression, compile_expression, emit_function
+from accord.expr.compiled import (
+    CompiledExpression,
+    InlineCode,
+    compile_expression,
+    emit_function,
+    emit_inline,
+)
 from accord.expr.parse import parse
 from accord.expr.reference import reference_options, reference_search
 
 __all__ = [
     "CompiledExpression",
+    "InlineCode",
     "compile_expression",
     "emit_function",
+    "emit_inline",
     "parse",
     "reference_options",
     "reference_search",

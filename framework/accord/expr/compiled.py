@@ -9,6 +9,7 @@ import hashlib
 import keyword
 import linecache
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from accord.errors import ExpressionError
@@ -17,7 +18,8 @@ from accord.expr.parse import parse
 from accord.runtime import jmes
 from accord.runtime.jmes import Function
 
-__all__ = ["CompiledExpression", "compile_expression", "emit_function"]
+__all__ = ["CompiledExpression", "InlineCode", "compile_expression", "emit_function",
+           "emit_inline"]
 
 
 def emit_function(
@@ -54,6 +56,48 @@ def emit_function(
     lines += emitter.lines
     lines.append(f"    return {result}")
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class InlineCode:
+    """An expression as statements to paste into the caller's function body.
+
+    ``lines`` are unindented statements (indent each by the block they go in); after them,
+    ``value`` is a Python expression for the result (or, from ``emit_inline(...,
+    condition=True)``, for its JMESPath truthiness). ``next_temp`` is the first temporary
+    number the next expression pasted into the same function may use."""
+
+    lines: tuple[str, ...]
+    value: str
+    next_temp: int
+
+
+def emit_inline(
+    expression: str,
+    current: str,
+    *,
+    objects: Mapping[str, str] | None = None,
+    condition: bool = False,
+    first_temp: int = 1,
+    functions: Mapping[str, Function] | None = None,
+) -> InlineCode | None:
+    """``expression`` evaluated on the local ``current``, as statements for the caller's body.
+
+    The caller's function must have locals ``root`` and ``parent`` (what ``root()`` and
+    ``parent()`` return; ``root`` is not defaulted here) and must not use names starting
+    with ``_t``, ``_e``, ``_f`` or ``_k`` followed by a digit. ``objects`` maps a local name
+    to another one holding the same value when it is an object, else ``{}``: field reads on
+    it then skip the type check. Returns None when the expression needs local function or
+    constant definitions (expression references, deeply nested projections, constant
+    tables): call an ``emit_function`` then. Compile-time errors raise as in
+    ``emit_function``.
+    """
+    tree = parse(expression)
+    emitter = Emitter(expression, functions, indent=0, first_temp=first_temp, objects=objects)
+    value = emitter.cond(tree, current) if condition else emitter.visit(tree, current)
+    if emitter.preamble or emitter.constants:
+        return None
+    return InlineCode(tuple(emitter.lines), value, emitter.counter + 1)
 
 
 def _one_line(expression: str) -> str:

@@ -21,6 +21,7 @@ __all__ = [
     "is_empty",
     "key_text",
     "lookup",
+    "missing",
     "nested",
     "put",
     "record_key",
@@ -89,11 +90,18 @@ def lookup(table: dict[str, Any], value: Any, on_miss: str, default: Any, *,
     fail(f"no lookup entry for {value!r}", error_class="mapping_error", path=path, rule=rule)
 
 
+def missing(target: str, rule: str, path: str) -> NoReturn:
+    """``required: true`` and the value is null: fail the record as a data quality error.
+
+    Generated code tests ``value is None`` itself and calls this only to fail."""
+    fail(f"{target} is required but the record has no value for it",
+         error_class="data_quality", path=path, rule=rule)
+
+
 def require(value: Any, *, rule: str, path: str, target: str) -> Any:
     """``required: true``: a null value fails the record as a data quality error."""
     if value is None:
-        fail(f"{target} is required but the record has no value for it",
-             error_class="data_quality", path=path, rule=rule)
+        missing(target, rule, path)
     return value
 
 

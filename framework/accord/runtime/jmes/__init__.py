@@ -5,7 +5,7 @@ attribute, after ``from accord.runtime import jmes as _j``:
 
 * ``_j.eq / ne / lt / le / gt / ge``: comparators (deep type-strict equality; ordering on
   numbers only, else null), ``_j.is_true`` / ``_j.not_``: JMESPath truthiness,
-  ``_j.index``, ``_j.slice_``, ``_j.flatten``.
+  ``_j.index``, ``_j.slice_``, ``_j.flatten``, ``_j.pluck`` (``a[*].b``).
 * ``_j.fn_<name>``: every function of :data:`FUNCTIONS` (the 26 built-ins and accord's
   library), type-checked from its one declared signature. ``_j.fn_if`` is ``if()``.
 
@@ -33,6 +33,7 @@ from accord.runtime.jmes.core import (
     lt,
     ne,
     not_,
+    pluck,
     slice_,
     type_of,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "lt",
     "ne",
     "not_",
+    "pluck",
     "slice_",
     "type_of",
 ]

@@ -8,6 +8,7 @@ taking the current node, so ``type_of`` reports any function as ``"expref"``.
 from __future__ import annotations
 
 import types
+from itertools import repeat
 from typing import Any, NoReturn
 
 from accord.errors import ExpressionError
@@ -27,6 +28,7 @@ __all__ = [
     "lt",
     "ne",
     "not_",
+    "pluck",
     "slice_",
     "type_of",
 ]
@@ -144,6 +146,23 @@ def flatten(value: Any) -> list[Any] | None:
         else:
             merged.append(element)
     return merged
+
+
+def pluck(values: Any, name: str) -> list[Any] | None:
+    """``values[*].name``: the non-null ``name`` of each object element; null unless an array.
+
+    The common case (every element an object) runs at C speed through ``dict.get``; any other
+    element makes it take the element-by-element path (non-objects give null, dropped)."""
+    if not isinstance(values, list):
+        return None
+    try:
+        return [value for value in map(dict.get, values, repeat(name)) if value is not None]
+    except TypeError:
+        return [
+            value
+            for element in values
+            if isinstance(element, dict) and (value := element.get(name)) is not None
+        ]
 
 
 def invalid_type(function: str, value: Any, expected: str) -> NoReturn:
