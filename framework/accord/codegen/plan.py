@@ -48,6 +48,11 @@ class Code:
     lines: list[str]
     value: str
 
+    def uses(self, name: str) -> bool:
+        """Whether the code reads the local ``name`` (``data``, ``root``, ``parent``)."""
+        pattern = re.compile(rf"(?<![\w.'\"]){re.escape(name)}\b")
+        return any(pattern.search(line) for line in (*self.lines, self.value))
+
 
 @dataclass
 class RulePlan:
@@ -76,6 +81,12 @@ class ScopePlan:
     name: str
     rules: list[RulePlan] = field(default_factory=list)
     objects: list[tuple[str, str]] = field(default_factory=list)  # (local name, comment)
+
+    @property
+    def uses_data(self) -> bool:
+        """Whether a rule reads ``data`` (the record when it is an object)."""
+        return any(code.uses("data") for r in self.rules for code in (r.expr, r.when)
+                   if code is not None)
 
 
 @dataclass
@@ -240,7 +251,7 @@ class _Planner:
             return RulePlan(kind="each", path=py_literal(path), expr=expr, when=when,
                             scope=scope, **common)
         names = None
-        expr = None
+        expr: Code | None = None
         when = self.code(rule.when, condition=True) if rule.when else None
         if rule.expr is not None:
             ast, _ = parse_expression(rule.expr, self.spec.display)

@@ -37,6 +37,7 @@ from accord.runtime.jmes.core import (
     slice_,
     type_of,
 )
+from accord.runtime.jmes.fast import fast_functions
 from accord.runtime.jmes.signature import FUNCTIONS, Function, Param, function
 
 __all__ = [
@@ -75,3 +76,5 @@ def __getattr__(name: str) -> Any:
 
 # Bind fn_<name> as real module attributes so compiled code pays one dict lookup per call.
 globals().update({helper_name(name): spec.checked for name, spec in FUNCTIONS.items()})
+# ... and the fast paths of the hottest ones (same results and errors; see ``fast``).
+globals().update(fast_functions())
