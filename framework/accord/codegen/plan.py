@@ -246,12 +246,12 @@ class _Planner:
             ast, _ = parse_expression(rule.each, self.spec.display)
             path = _json_path(_source_path(ast))
             when = self.code(rule.when, condition=True) if rule.when else None
-            expr = self.code(rule.each)
+            items = self.code(rule.each)
             scope = self.scope(rule.rules, f"_map_{len(self.scopes)}")
-            return RulePlan(kind="each", path=py_literal(path), expr=expr, when=when,
+            return RulePlan(kind="each", path=py_literal(path), expr=items, when=when,
                             scope=scope, **common)
         names = None
-        expr: Code | None = None
+        expr = None
         when = self.code(rule.when, condition=True) if rule.when else None
         if rule.expr is not None:
             ast, _ = parse_expression(rule.expr, self.spec.display)
