@@ -41,6 +41,6 @@ def contract_diff(workspace: Workspace, name: str, old: str, new: str) -> Contra
     a, b = workspace.contracts.get(name, old), workspace.contracts.get(name, new)
     result = compat(a.schema, b.schema, b.compatibility,
                     registry=workspace.contracts.resource_registry)
-    uses = mapping_uses(workspace.mappings, name, (old, new))
+    uses = mapping_uses(workspace, name, (old, new))
     changes = [ImpactedChange(c, uses_of(c.pointer, uses)) for c in ordered(result.changes)]
     return ContractDiff(name, old, new, result, changes)

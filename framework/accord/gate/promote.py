@@ -92,7 +92,7 @@ def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: 
     verdicts = [c(ctx) for c in criteria if to in c.applies_to]
     result = PromotionResult(name, version, contract.status, to, verdicts, dry_run,
                              previous=ctx.previous.version if ctx.previous else None,
-                             uses=mapping_uses(workspace.mappings, name))
+                             uses=mapping_uses(workspace, name))
     if ctx.released_history:
         result.compat = ctx.compat
     result.by = by or promoter()
