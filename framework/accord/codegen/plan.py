@@ -39,6 +39,9 @@ def _version() -> str:
 #: compiler error kinds -> the checker's codes for the same problem
 _KIND_CODES = {"syntax": "401", "unknown-function": "412", "invalid-arity": "413"}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Locals of every generated function holding ``record`` / ``parent`` when it is an object,
+#: else ``{}`` (field reads on them need no type check).
+_OBJECTS = {"record": "data", "parent": "parent_data"}
 
 
 @dataclass
@@ -82,10 +85,9 @@ class ScopePlan:
     rules: list[RulePlan] = field(default_factory=list)
     objects: list[tuple[str, str]] = field(default_factory=list)  # (local name, comment)
 
-    @property
-    def uses_data(self) -> bool:
-        """Whether a rule reads ``data`` (the record when it is an object)."""
-        return any(code.uses("data") for r in self.rules for code in (r.expr, r.when)
+    def uses(self, name: str) -> bool:
+        """Whether a rule reads the local ``name`` (``data``, ``parent_data``)."""
+        return any(code.uses(name) for r in self.rules for code in (r.expr, r.when)
                    if code is not None)
 
 
@@ -197,7 +199,7 @@ class _Planner:
         call of a module-level function when it needs local definitions."""
         self._syntax(expr)
         try:
-            inline = self.emit_inline(expr.text, "record", objects={"record": "data"},
+            inline = self.emit_inline(expr.text, "record", objects=_OBJECTS,
                                       condition=condition, first_temp=self.temp)
         except ExpressionError as exc:
             raise self._failed(expr, exc) from None

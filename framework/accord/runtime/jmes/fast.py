@@ -3,7 +3,16 @@ signature-checked wrappers.
 
 Each handles the common argument types directly and hands anything else to the checked
 function, so results and errors are exactly the checked function's (the compliance and
-differential tests run through these).
+differential tests run through these, and ``tests/expr/test_expr_fast.py`` compares each
+fast path with its checked function on generated values).
+
+Money without ``Decimal``: ``multiply``, ``add`` and ``round`` on ints and floats work on
+*scaled integers*. A float enters as the decimal its ``repr`` spells (exactly what
+``Decimal(repr(x))`` does), e.g. ``187.5`` -> ``(1875, 1)`` meaning 1875 x 10^-1; products,
+sums and half-up rounding of scaled integers are exact, and the result leaves as an ``int``
+when integral, else as ``n / 10**k``, which Python rounds correctly, like ``float(Decimal)``.
+Results of 28 digits or more (where ``Decimal``'s default context would round), exponent
+``repr``s, non-finite floats, booleans and strings take the ``Decimal`` path.
 """
 
 from __future__ import annotations
@@ -41,4 +50,98 @@ def fast_functions() -> dict[str, Callable[..., Any]]:
             return float.__repr__(value)
         return checked_to_string(value)
 
-    return {"fn_join": fn_join, "fn_to_string": fn_to_string}
+    checked_multiply = FUNCTIONS["multiply"].checked
+    checked_add = FUNCTIONS["add"].checked
+    checked_round = FUNCTIONS["round"].checked
+
+    def fn_multiply(amount: Any, *more: Any) -> Any:
+        """``multiply``: exact product of ints and floats (see the module docstring)."""
+        scaled = _scaled(amount)
+        if scaled is not None:
+            product, scale = scaled
+            for value in more:
+                factor = _scaled(value)
+                if factor is None:
+                    break
+                product *= factor[0]
+                scale += factor[1]
+            else:
+                if -_LIMIT < product < _LIMIT:
+                    return _unscaled(product, scale)
+        return checked_multiply(amount, *more)
+
+    def fn_add(amount: Any, *more: Any) -> Any:
+        """``add``: exact sum of ints and floats."""
+        scaled = _scaled(amount)
+        if scaled is not None:
+            total, scale = scaled
+            for value in more:
+                term = _scaled(value)
+                if term is None:
+                    break
+                if term[1] > scale:
+                    total *= _POWERS[term[1] - scale]
+                    scale = term[1]
+                total += term[0] * _POWERS[scale - term[1]]
+            else:
+                if -_LIMIT < total < _LIMIT:
+                    return _unscaled(total, scale)
+        return checked_add(amount, *more)
+
+    def fn_round(amount: Any, places: Any = _MISSING) -> Any:
+        """``round``: half away from zero, on ints and floats, to 0-18 places."""
+        if places is _MISSING:
+            places = 0
+        scaled = _scaled(amount)
+        if scaled is not None and type(places) is int and 0 <= places <= 18:
+            number, scale = scaled
+            if scale <= places:  # already at most ``places`` decimals: unchanged
+                if -_LIMIT < number * _POWERS[places - scale] < _LIMIT:
+                    return _unscaled(number, scale)
+                return checked_round(amount, places)
+            step = _POWERS[scale - places]
+            quotient, remainder = divmod(-number if number < 0 else number, step)
+            if 2 * remainder >= step:
+                quotient += 1
+            if quotient < _LIMIT:
+                return _unscaled(-quotient if number < 0 else quotient, places)
+        if places is _MISSING:
+            return checked_round(amount)
+        return checked_round(amount, places)
+
+    return {"fn_join": fn_join, "fn_to_string": fn_to_string, "fn_multiply": fn_multiply,
+            "fn_add": fn_add, "fn_round": fn_round}
+
+
+_MISSING = object()
+#: Results from 10**28 on take the Decimal path (its default context keeps 28 digits).
+_LIMIT = 10**28
+_POWERS: list[int] = [10**n for n in range(64)]
+#: Whole floats below this print as ``<digits>.0`` (from 1e16 on, ``repr`` uses an exponent).
+_EXACT = 1e16
+
+
+def _scaled(value: Any) -> tuple[int, int] | None:
+    """``(n, k)`` with value == n x 10^-k exactly as ``Decimal(repr(value))``; None to decline."""
+    kind = type(value)
+    if kind is int:
+        return value, 0
+    if kind is float:
+        if value.is_integer() and -_EXACT < value < _EXACT:  # 125.0: Decimal('125.0')
+            return int(value) * 10, 1
+        text = repr(value)
+        whole, point, fraction = text.partition(".")
+        if point and "e" not in fraction and len(fraction) < 40:
+            return int(whole + fraction), len(fraction)
+    return None
+
+
+def _unscaled(number: int, scale: int) -> int | float:
+    """n x 10^-k as accord's money functions return it: int when integral, else nearest float."""
+    if scale == 0:
+        return number
+    power: int = _POWERS[scale]
+    quotient, remainder = divmod(number, power)
+    if remainder == 0:
+        return quotient
+    return number / power

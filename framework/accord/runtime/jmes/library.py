@@ -92,6 +92,11 @@ def _if(condition: Any, then: Any, otherwise: Any = None) -> Any:
 
 def to_decimal(name: str, value: Any) -> Decimal:
     """The exact decimal an amount stands for (see the module docstring)."""
+    kind = type(value)
+    if kind is float and value - value == 0:  # finite (inf - inf and nan - nan are nan)
+        return Decimal(repr(value))
+    if kind is int:
+        return Decimal(value)
     if isinstance(value, str):
         try:
             result = Decimal(value.strip())
@@ -169,6 +174,10 @@ def _divide(amount: Any, by: Any) -> int | float:
         invalid_value("divide", "division by zero")
 
 
+#: ``round``'s quantum for each number of places: ``2`` -> ``Decimal('0.01')``.
+_EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(-18, 19)}
+
+
 @function(
     "round",
     Param("amount", _MONEY),
@@ -177,9 +186,12 @@ def _divide(amount: Any, by: Any) -> int | float:
 )
 def _round(amount: Any, places: Any = 0) -> int | float:
     """Round half away from zero to ``places`` decimals (default 0; negative rounds to tens)."""
-    if not float(places).is_integer() or not -18 <= places <= 18:
-        invalid_value("round", f"places must be a whole number from -18 to 18, got {places!r}")
-    exponent = Decimal(1).scaleb(-int(places))
+    exponent = _EXPONENTS.get(places) if type(places) is int else None
+    if exponent is None:
+        if not float(places).is_integer() or not -18 <= places <= 18:
+            invalid_value("round",
+                          f"places must be a whole number from -18 to 18, got {places!r}")
+        exponent = _EXPONENTS[int(places)]
     try:
         rounded = to_decimal("round", amount).quantize(exponent, rounding=ROUND_HALF_UP)
     except InvalidOperation:
