@@ -109,20 +109,16 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['email'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:23 employment_status
-    _t8 = data.get('status')
-    _t7 = (_t8 == 'Inactive')
+    _t7 = (data.get('status') == 'Inactive')
     if not (_t7 or type(_t7) in (int, float)):
-        _t9 = data.get('employmentStatus')
-        _t7 = (_t9 == 'Terminated')
-    _t10 = data.get('terminationDate')
-    if (_t10 or type(_t10) in (int, float)):
-        _t11 = data.get('terminationDate')
-        _t10 = (_t11 != '0000-00-00')
-    _t12 = _j.fn_if(_t10, 'terminated', 'inactive')
-    _t13 = data.get('employmentStatus')
-    _t14 = (_t13 == 'Leave of Absence')
-    _t15 = _j.fn_if(_t14, 'on_leave', 'active')
-    value = _j.fn_if(_t7, _t12, _t15)
+        _t7 = (data.get('employmentStatus') == 'Terminated')
+    _t8 = data.get('terminationDate')
+    if (_t8 or type(_t8) in (int, float)):
+        _t8 = (data.get('terminationDate') != '0000-00-00')
+    _t9 = _j.fn_if(_t8, 'terminated', 'inactive')
+    _t10 = (data.get('employmentStatus') == 'Leave of Absence')
+    _t11 = _j.fn_if(_t10, 'on_leave', 'active')
+    value = _j.fn_if(_t7, _t9, _t11)
     if value is None:
         _m.missing('employment_status', 'mappings/employee-to-resource/bamboohr_employee.yaml:23', '$')
     out['employment_status'] = value
@@ -186,16 +182,16 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:52 cost_center
     if record is None:
-        _t18 = None
+        _t14 = None
     else:
-        _t16 = data.get('location')
-        if not (_t16 or type(_t16) in (int, float)):
-            _t16 = ''
-        _t17 = data.get('department')
-        if not (_t17 or type(_t17) in (int, float)):
-            _t17 = ''
-        _t18 = [_t16, _t17]
-    value = _j.fn_join('|', _t18)
+        _t12 = data.get('location')
+        if not (_t12 or type(_t12) in (int, float)):
+            _t12 = ''
+        _t13 = data.get('department')
+        if not (_t13 or type(_t13) in (int, float)):
+            _t13 = ''
+        _t14 = [_t12, _t13]
+    value = _j.fn_join('|', _t14)
     if type(value) is str and value in _LOOKUP_4:
         value = _LOOKUP_4[value]
     elif value is not None:
@@ -204,8 +200,7 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['cost_center'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:56 manager.external_ids.bamboohr
-    _t19 = data.get('reportsToId')
-    if (_t19 is not None):
+    if (data.get('reportsToId') is not None):
         value = data.get('reportsToId')
         if value is not None:
             _o3['bamboohr'] = value
@@ -213,8 +208,7 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         _o2['external_ids'] = _o3
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:57 manager.name
-    _t20 = data.get('reportsToId')
-    if (_t20 is not None):
+    if (data.get('reportsToId') is not None):
         value = data.get('reportsToName')
         if value is not None:
             _o2['name'] = value
@@ -222,62 +216,41 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['manager'] = _o2
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:58 hire_date
-    _t21 = data.get('hireDate')
-    if (_t21 != '0000-00-00'):
-        _t22 = data.get('hireDate')
-        value = _j.fn_to_date(_t22)
+    if (data.get('hireDate') != '0000-00-00'):
+        _t15 = data.get('hireDate')
+        value = _j.fn_to_date(_t15)
         if value is not None:
             out['hire_date'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:59 termination_date
-    _t23 = data.get('terminationDate')
-    if (_t23 != '0000-00-00'):
-        _t24 = data.get('terminationDate')
-        value = _j.fn_to_date(_t24)
+    if (data.get('terminationDate') != '0000-00-00'):
+        _t16 = data.get('terminationDate')
+        value = _j.fn_to_date(_t16)
         if value is not None:
             out['termination_date'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:63 standard_cost_rate.amount
-    _t25 = data.get('payRate')
-    _t29 = (_t25 is not None)
-    if _t29:
-        _t26 = data.get('payType')
-        _t28 = (_t26 == 'Hourly')
-        if not _t28:
-            _t27 = data.get('payPeriod')
-            _t28 = (_t27 == 'Year')
-        _t29 = _t28
-    if _t29:
-        _t30 = data.get('payPeriod')
-        _t31 = (_t30 == 'Year')
-        _t32 = data.get('payRate')
-        _t33 = _j.fn_split(_t32, ' ')
-        _t34 = (_t33[0] if isinstance(_t33, list) and len(_t33) > 0 else None)
-        _t35 = _j.fn_divide(_t34, 2080)
-        _t36 = _j.fn_round(_t35, 2)
-        _t37 = _j.fn_to_string(_t36)
-        _t38 = data.get('payRate')
-        _t39 = _j.fn_split(_t38, ' ')
-        _t40 = (_t39[0] if isinstance(_t39, list) and len(_t39) > 0 else None)
-        value = _j.fn_if(_t31, _t37, _t40)
+    if ((data.get('payRate') is not None) and ((data.get('payType') == 'Hourly') or (data.get('payPeriod') == 'Year'))):
+        _t17 = (data.get('payPeriod') == 'Year')
+        _t18 = data.get('payRate')
+        _t19 = _j.fn_split(_t18, ' ')
+        _t20 = (_t19[0] if isinstance(_t19, list) and len(_t19) > 0 else None)
+        _t21 = _j.fn_divide(_t20, 2080)
+        _t22 = _j.fn_round(_t21, 2)
+        _t23 = _j.fn_to_string(_t22)
+        _t24 = data.get('payRate')
+        _t25 = _j.fn_split(_t24, ' ')
+        _t26 = (_t25[0] if isinstance(_t25, list) and len(_t25) > 0 else None)
+        value = _j.fn_if(_t17, _t23, _t26)
         if value is not None:
             _o4['amount'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:70 standard_cost_rate.currency
-    _t41 = data.get('payRate')
-    _t45 = (_t41 is not None)
-    if _t45:
-        _t42 = data.get('payType')
-        _t44 = (_t42 == 'Hourly')
-        if not _t44:
-            _t43 = data.get('payPeriod')
-            _t44 = (_t43 == 'Year')
-        _t45 = _t44
-    if _t45:
-        _t46 = data.get('payRate')
-        _t47 = _j.fn_split(_t46, ' ')
-        _t48 = (_t47[1] if isinstance(_t47, list) and len(_t47) > 1 else None)
-        value = _t48
+    if ((data.get('payRate') is not None) and ((data.get('payType') == 'Hourly') or (data.get('payPeriod') == 'Year'))):
+        _t27 = data.get('payRate')
+        _t28 = _j.fn_split(_t27, ' ')
+        _t29 = (_t28[1] if isinstance(_t28, list) and len(_t28) > 1 else None)
+        value = _t29
         if value is not None:
             _o4['currency'] = value
     if _o4:  # standard_cost_rate

@@ -29,8 +29,7 @@ _LOOKUP_3: dict[str, Any] = {'OUTPUT2': 'OUTPUT2', 'ZERORATEDOUTPUT': 'ZERORATED
 def applies(record: Any) -> bool:
     """The spec's `when`: False means the record is skipped (and counted)."""
     data = record if isinstance(record, dict) else {}  # field reads on a non-object: null
-    _t1 = data.get('kind')
-    return True if (_t1 == 'invoice') else False
+    return True if (data.get('kind') == 'invoice') else False
 
 
 def key(record: Any) -> str:
@@ -146,11 +145,10 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
     out['CurrencyCode'] = value
 
     # mappings/invoice-to-status/xero_invoice.yaml:31 CurrencyRate
-    _t6 = data.get('exchange_rate')
-    if (_t6 is not None):
-        _t7 = data.get('exchange_rate')
-        _t8 = _j.fn_divide(1, _t7)
-        value = _j.fn_round(_t8, 6)
+    if (data.get('exchange_rate') is not None):
+        _t6 = data.get('exchange_rate')
+        _t7 = _j.fn_divide(1, _t6)
+        value = _j.fn_round(_t7, 6)
         if value is not None:
             out['CurrencyRate'] = value
 
@@ -223,8 +221,7 @@ def _map_1(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['DiscountRate'] = value
 
     # mappings/invoice-to-status/xero_invoice.yaml:44 TaxType
-    _t4 = parent_data.get('amounts_are')
-    if (_t4 != 'no_tax'):
+    if (parent_data.get('amounts_are') != 'no_tax'):
         value = data.get('tax_code')
         if type(value) is str and value in _LOOKUP_3:
             value = _LOOKUP_3[value]
@@ -234,15 +231,10 @@ def _map_1(record: Any, root: Any, parent: Any) -> dict[str, Any]:
             out['TaxType'] = value
 
     # mappings/invoice-to-status/xero_invoice.yaml:49 TaxAmount
-    _t5 = data.get('tax_amount')
-    _t7 = (_t5 is not None)
-    if _t7:
-        _t6 = parent_data.get('amounts_are')
-        _t7 = (_t6 != 'no_tax')
-    if _t7:
-        _t8 = data.get('tax_amount')
-        _t8 = _t8.get('amount') if isinstance(_t8, dict) else None
-        value = _j.fn_round(_t8, 2)
+    if ((data.get('tax_amount') is not None) and (parent_data.get('amounts_are') != 'no_tax')):
+        _t4 = data.get('tax_amount')
+        _t4 = _t4.get('amount') if isinstance(_t4, dict) else None
+        value = _j.fn_round(_t4, 2)
         if value is not None:
             out['TaxAmount'] = value
 

@@ -23,12 +23,7 @@ _LOOKUP_0: dict[str, Any] = {'USD': 'LE-US-001', 'CAD': 'LE-US-001', 'GBP': 'LE-
 def applies(record: Any) -> bool:
     """The spec's `when`: False means the record is skipped (and counted)."""
     data = record if isinstance(record, dict) else {}  # field reads on a non-object: null
-    _t1 = data.get('status')
-    _t3 = (_t1 == 'Won')
-    if _t3:
-        _t2 = data.get('deleted')
-        _t3 = (not (_t2 or type(_t2) in (int, float)))
-    return True if _t3 else False
+    return True if ((data.get('status') == 'Won') and (not ((_t1 := data.get('deleted')) or type(_t1) in (int, float)))) else False
 
 
 def key(record: Any) -> str:
@@ -133,16 +128,14 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['opportunity_id'] = value
 
     # mappings/opportunity-to-project/apideck_opportunity.yaml:26 budget.amount
-    _t3 = data.get('monetary_amount')
-    if (_t3 is not None):
-        _t4 = data.get('monetary_amount')
-        value = _j.fn_to_string(_t4)
+    if (data.get('monetary_amount') is not None):
+        _t3 = data.get('monetary_amount')
+        value = _j.fn_to_string(_t3)
         if value is not None:
             _o4['amount'] = value
 
     # mappings/opportunity-to-project/apideck_opportunity.yaml:27 budget.currency
-    _t5 = data.get('monetary_amount')
-    if (_t5 is not None):
+    if (data.get('monetary_amount') is not None):
         value = data.get('currency')
         if value is None:
             value = 'USD'

@@ -25,12 +25,7 @@ _LOOKUP_1: dict[str, Any] = {'Senior Consultant': 'SR-CONSULTANT', 'Consultant':
 def applies(record: Any) -> bool:
     """The spec's `when`: False means the record is skipped (and counted)."""
     data = record if isinstance(record, dict) else {}  # field reads on a non-object: null
-    _t1 = data.get('StageName')
-    _t3 = (_t1 == 'Closed Won')
-    if _t3:
-        _t2 = data.get('IsDeleted')
-        _t3 = (not (_t2 or type(_t2) in (int, float)))
-    return True if _t3 else False
+    return True if ((data.get('StageName') == 'Closed Won') and (not ((_t1 := data.get('IsDeleted')) or type(_t1) in (int, float)))) else False
 
 
 def key(record: Any) -> str:
@@ -134,17 +129,15 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['opportunity_id'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:23 budget.amount
-    _t4 = data.get('Amount')
-    if (_t4 is not None):
-        _t5 = data.get('Amount')
-        _t6 = _j.fn_round(_t5, 2)
-        value = _j.fn_to_string(_t6)
+    if (data.get('Amount') is not None):
+        _t4 = data.get('Amount')
+        _t5 = _j.fn_round(_t4, 2)
+        value = _j.fn_to_string(_t5)
         if value is not None:
             _o4['amount'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:24 budget.currency
-    _t7 = data.get('Amount')
-    if (_t7 is not None):
+    if (data.get('Amount') is not None):
         value = data.get('CurrencyIsoCode')
         if value is None:
             value = 'USD'
@@ -153,49 +146,49 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['budget'] = _o4
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:25 planned_hours
-    _t9 = data.get('OpportunityLineItems')
-    _t9 = _t9.get('records') if isinstance(_t9, dict) else None
-    if isinstance(_t9, list):
-        _t10 = []
-        for _e11 in _t9:
+    _t7 = data.get('OpportunityLineItems')
+    _t7 = _t7.get('records') if isinstance(_t7, dict) else None
+    if isinstance(_t7, list):
+        _t8 = []
+        for _e9 in _t7:
             try:
-                _t12 = _e11.get('Hours__c')
+                _t10 = _e9.get('Hours__c')
             except AttributeError:
-                _t12 = None
-            if not (_t12 > 0 if type(_t12) in (int, float) else None):
+                _t10 = None
+            if not (_t10 > 0 if type(_t10) in (int, float) else None):
                 continue
             try:
-                _t13 = _e11.get('Hours__c')
+                _t11 = _e9.get('Hours__c')
             except AttributeError:
-                _t13 = None
-            if _t13 is not None:
-                _t10.append(_t13)
+                _t11 = None
+            if _t11 is not None:
+                _t8.append(_t11)
     else:
-        _t10 = None
-    _t8 = _t10
-    if not (_t8 or type(_t8) in (int, float)):
-        _t8 = []
-    value = _j.fn_sum(_t8)
+        _t8 = None
+    _t6 = _t8
+    if not (_t6 or type(_t6) in (int, float)):
+        _t6 = []
+    value = _j.fn_sum(_t6)
     if value is not None:
         out['planned_hours'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:26 roles
-    _t14 = data.get('OpportunityLineItems')
-    _t14 = _t14.get('records') if isinstance(_t14, dict) else None
-    if isinstance(_t14, list):
-        _t15 = []
-        for _e16 in _t14:
+    _t12 = data.get('OpportunityLineItems')
+    _t12 = _t12.get('records') if isinstance(_t12, dict) else None
+    if isinstance(_t12, list):
+        _t13 = []
+        for _e14 in _t12:
             try:
-                _t17 = _e16.get('Hours__c')
+                _t15 = _e14.get('Hours__c')
             except AttributeError:
-                _t17 = None
-            if not (_t17 > 0 if type(_t17) in (int, float) else None):
+                _t15 = None
+            if not (_t15 > 0 if type(_t15) in (int, float) else None):
                 continue
-            if _e16 is not None:
-                _t15.append(_e16)
+            if _e14 is not None:
+                _t13.append(_e14)
     else:
-        _t15 = None
-    items = _t15
+        _t13 = None
+    items = _t13
     if isinstance(items, list):
         mapped = []
         try:
@@ -208,14 +201,14 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         _m.as_items(items, rule='mappings/opportunity-to-project/salesforce_opportunity.yaml:26', path='$')
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:38 created_at
-    _t18 = data.get('CreatedDate')
-    value = _j.fn_format_date(_t18, '%Y-%m-%dT%H:%M:%SZ')
+    _t16 = data.get('CreatedDate')
+    value = _j.fn_format_date(_t16, '%Y-%m-%dT%H:%M:%SZ')
     if value is not None:
         out['created_at'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:41 updated_at
-    _t19 = data.get('LastModifiedDate')
-    value = _j.fn_format_date(_t19, '%Y-%m-%dT%H:%M:%SZ')
+    _t17 = data.get('LastModifiedDate')
+    value = _j.fn_format_date(_t17, '%Y-%m-%dT%H:%M:%SZ')
     if value is not None:
         out['updated_at'] = value
     return out

@@ -20,8 +20,7 @@ TARGET: dict[str, str] = {'contract': 'time_entry@1.1.0'}
 def applies(record: Any) -> bool:
     """The spec's `when`: False means the record is skipped (and counted)."""
     data = record if isinstance(record, dict) else {}  # field reads on a non-object: null
-    _t1 = data.get('is_running')
-    return True if (not (_t1 or type(_t1) in (int, float))) else False
+    return True if (not ((_t1 := data.get('is_running')) or type(_t1) in (int, float))) else False
 
 
 def key(record: Any) -> str:

@@ -94,8 +94,7 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['project'] = _o4
 
     # mappings/time-to-actuals/xero_projects_time_entry.yaml:17 task.external_ids.xero_projects
-    _t3 = data.get('taskId')
-    if (_t3 is not None):
+    if (data.get('taskId') is not None):
         value = data.get('taskId')
         if value is not None:
             _o7['xero_projects'] = value
@@ -105,17 +104,16 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['task'] = _o6
 
     # mappings/time-to-actuals/xero_projects_time_entry.yaml:18 work_date
-    _t4 = data.get('dateUtc')
-    value = _j.fn_to_date(_t4)
+    _t3 = data.get('dateUtc')
+    value = _j.fn_to_date(_t3)
     if value is None:
         _m.missing('work_date', 'mappings/time-to-actuals/xero_projects_time_entry.yaml:18', '$')
     out['work_date'] = value
 
     # mappings/time-to-actuals/xero_projects_time_entry.yaml:22 hours
-    _t5 = data.get('duration')
-    if (_t5 is not None):
-        _t6 = data.get('duration')
-        value = _j.fn_divide(_t6, 60)
+    if (data.get('duration') is not None):
+        _t4 = data.get('duration')
+        value = _j.fn_divide(_t4, 60)
         if value is None:
             _m.missing('hours', 'mappings/time-to-actuals/xero_projects_time_entry.yaml:22', '$')
         out['hours'] = value

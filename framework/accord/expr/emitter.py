@@ -26,6 +26,7 @@ from accord.runtime.jmes import FUNCTIONS, Function
 __all__ = ["Emitter", "py_literal"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_GET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.get\((?:'[^'\\]*'|\"[^\"\\]*\")\)")
 _CONSTANT = re.compile(r"None|True|False|-?[0-9][0-9.e+-]*")
 _COMPARATOR_HELPER = {"eq": "eq", "ne": "ne", "lt": "lt", "lte": "le", "gt": "gt", "gte": "ge"}
 _PY_OPERATOR = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">=", "eq": "==", "ne": "!="}
@@ -59,6 +60,14 @@ def _is_constant(expression: str) -> bool:
     return _CONSTANT.fullmatch(expression) is not None or (
         expression[:1] in ("'", '"') and "\n" not in expression
     )
+
+
+def _wrapped(expression: str) -> str:
+    """``expression`` safe to use as an operand (parenthesized unless a name or constant)."""
+    if (_is_name(expression) or _is_constant(expression) or expression.startswith("(")
+            or _GET.fullmatch(expression)):
+        return expression
+    return f"({expression})"
 
 
 def _step(atom: str, name: str) -> str:
@@ -447,7 +456,11 @@ class Emitter:
         if kind == "literal":
             value = node["value"]
             return repr(bool(value) or (isinstance(value, int | float) and value is not False))
-        return _truthy(self.bind(self.visit(node, current)))
+        value = self.visit(node, current)
+        if _is_name(value) or _is_constant(value):
+            return _truthy(value)
+        name = self.tmp()  # read once, tested twice, no statement needed
+        return f"(({name} := {value}) or {_NUMBER_CHECK.format(name)})"
 
     def visit_comparator(self, node: Node, current: str) -> str:
         operator: str = node["value"]
@@ -457,8 +470,14 @@ class Emitter:
                 left_node["value"], right_node["value"]
             )
             return repr(folded)
-        left = self.operand(self.visit(left_node, current))
-        right = self.operand(self.visit(right_node, current))
+        if operator in ("eq", "ne") and (
+            _fast_equality_literal(right_node) or _fast_equality_literal(left_node)
+        ):
+            # the other side is read once: no temporary needed
+            left, right = (_wrapped(self.visit(n, current)) for n in (left_node, right_node))
+        else:
+            left = self.operand(self.visit(left_node, current))
+            right = self.operand(self.visit(right_node, current))
         if operator in ("eq", "ne"):
             if _fast_equality_literal(right_node) or _fast_equality_literal(left_node):
                 literal = right_node if right_node["type"] == "literal" else left_node
