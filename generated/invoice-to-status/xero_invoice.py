@@ -64,8 +64,10 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['Type'] = value
 
     # mappings/invoice-to-status/xero_invoice.yaml:15 InvoiceID
-    _t1 = data.get('external_ids')
-    _t1 = _t1.get('xero_accounting') if isinstance(_t1, dict) else None
+    try:
+        _t1 = (data.get('external_ids') or {}).get('xero_accounting')
+    except AttributeError:
+        _t1 = None
     value = _t1
     if value is not None:
         out['InvoiceID'] = value
@@ -81,16 +83,19 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['Reference'] = value
 
     # mappings/invoice-to-status/xero_invoice.yaml:18 Contact.ContactID
-    _t2 = data.get('customer')
-    _t2 = _t2.get('external_ids') if isinstance(_t2, dict) else None
-    _t2 = _t2.get('xero_accounting') if isinstance(_t2, dict) else None
+    try:
+        _t2 = ((data.get('customer') or {}).get('external_ids') or {}).get('xero_accounting')
+    except AttributeError:
+        _t2 = None
     value = _t2
     if value is not None:
         _o1['ContactID'] = value
 
     # mappings/invoice-to-status/xero_invoice.yaml:19 Contact.Name
-    _t3 = data.get('customer')
-    _t3 = _t3.get('name') if isinstance(_t3, dict) else None
+    try:
+        _t3 = (data.get('customer') or {}).get('name')
+    except AttributeError:
+        _t3 = None
     value = _t3
     if value is not None:
         _o1['Name'] = value
@@ -202,15 +207,19 @@ def _map_1(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['Quantity'] = value
 
     # mappings/invoice-to-status/xero_invoice.yaml:41 UnitAmount
-    _t2 = data.get('unit_price')
-    _t2 = _t2.get('amount') if isinstance(_t2, dict) else None
+    try:
+        _t2 = (data.get('unit_price') or {}).get('amount')
+    except AttributeError:
+        _t2 = None
     value = _j.fn_round(_t2, 4)
     if value is not None:
         out['UnitAmount'] = value
 
     # mappings/invoice-to-status/xero_invoice.yaml:42 LineAmount
-    _t3 = data.get('amount')
-    _t3 = _t3.get('amount') if isinstance(_t3, dict) else None
+    try:
+        _t3 = (data.get('amount') or {}).get('amount')
+    except AttributeError:
+        _t3 = None
     value = _j.fn_round(_t3, 2)
     if value is not None:
         out['LineAmount'] = value
@@ -232,8 +241,10 @@ def _map_1(record: Any, root: Any, parent: Any) -> dict[str, Any]:
 
     # mappings/invoice-to-status/xero_invoice.yaml:49 TaxAmount
     if ((data.get('tax_amount') is not None) and (parent_data.get('amounts_are') != 'no_tax')):
-        _t4 = data.get('tax_amount')
-        _t4 = _t4.get('amount') if isinstance(_t4, dict) else None
+        try:
+            _t4 = (data.get('tax_amount') or {}).get('amount')
+        except AttributeError:
+            _t4 = None
         value = _j.fn_round(_t4, 2)
         if value is not None:
             out['TaxAmount'] = value

@@ -93,8 +93,10 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         _o2['external_ids'] = _o3
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:17 customer.name
-    _t3 = data.get('Account')
-    _t3 = _t3.get('Name') if isinstance(_t3, dict) else None
+    try:
+        _t3 = (data.get('Account') or {}).get('Name')
+    except AttributeError:
+        _t3 = None
     value = _t3
     if value is not None:
         _o2['name'] = value
@@ -146,8 +148,10 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['budget'] = _o4
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:25 planned_hours
-    _t7 = data.get('OpportunityLineItems')
-    _t7 = _t7.get('records') if isinstance(_t7, dict) else None
+    try:
+        _t7 = (data.get('OpportunityLineItems') or {}).get('records')
+    except AttributeError:
+        _t7 = None
     if isinstance(_t7, list):
         _t8 = []
         for _e9 in _t7:
@@ -173,8 +177,10 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['planned_hours'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:26 roles
-    _t12 = data.get('OpportunityLineItems')
-    _t12 = _t12.get('records') if isinstance(_t12, dict) else None
+    try:
+        _t12 = (data.get('OpportunityLineItems') or {}).get('records')
+    except AttributeError:
+        _t12 = None
     if isinstance(_t12, list):
         _t13 = []
         for _e14 in _t12:

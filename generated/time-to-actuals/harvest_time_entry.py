@@ -77,8 +77,10 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['external_ids'] = _o1
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:12 resource.external_ids.harvest
-    _t5 = data.get('user')
-    _t5 = _t5.get('id') if isinstance(_t5, dict) else None
+    try:
+        _t5 = (data.get('user') or {}).get('id')
+    except AttributeError:
+        _t5 = None
     value = _j.fn_to_string(_t5)
     if value is None:
         _m.missing('resource.external_ids.harvest', 'mappings/time-to-actuals/harvest_time_entry.yaml:12', '$')
@@ -87,8 +89,10 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         _o2['external_ids'] = _o3
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:13 resource.name
-    _t6 = data.get('user')
-    _t6 = _t6.get('name') if isinstance(_t6, dict) else None
+    try:
+        _t6 = (data.get('user') or {}).get('name')
+    except AttributeError:
+        _t6 = None
     value = _t6
     if value is not None:
         _o2['name'] = value
@@ -96,8 +100,10 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['resource'] = _o2
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:14 project.external_ids.harvest
-    _t7 = data.get('project')
-    _t7 = _t7.get('id') if isinstance(_t7, dict) else None
+    try:
+        _t7 = (data.get('project') or {}).get('id')
+    except AttributeError:
+        _t7 = None
     value = _j.fn_to_string(_t7)
     if value is None:
         _m.missing('project.external_ids.harvest', 'mappings/time-to-actuals/harvest_time_entry.yaml:14', '$')
@@ -106,8 +112,10 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         _o4['external_ids'] = _o5
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:15 project.name
-    _t8 = data.get('project')
-    _t8 = _t8.get('name') if isinstance(_t8, dict) else None
+    try:
+        _t8 = (data.get('project') or {}).get('name')
+    except AttributeError:
+        _t8 = None
     value = _t8
     if value is not None:
         _o4['name'] = value
@@ -115,11 +123,15 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['project'] = _o4
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:16 task.external_ids.harvest
-    _t9 = data.get('task')
-    _t9 = _t9.get('id') if isinstance(_t9, dict) else None
+    try:
+        _t9 = (data.get('task') or {}).get('id')
+    except AttributeError:
+        _t9 = None
     if (_t9 is not None):
-        _t10 = data.get('task')
-        _t10 = _t10.get('id') if isinstance(_t10, dict) else None
+        try:
+            _t10 = (data.get('task') or {}).get('id')
+        except AttributeError:
+            _t10 = None
         value = _j.fn_to_string(_t10)
         if value is not None:
             _o7['harvest'] = value
@@ -127,11 +139,15 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         _o6['external_ids'] = _o7
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:17 task.name
-    _t11 = data.get('task')
-    _t11 = _t11.get('id') if isinstance(_t11, dict) else None
+    try:
+        _t11 = (data.get('task') or {}).get('id')
+    except AttributeError:
+        _t11 = None
     if (_t11 is not None):
-        _t12 = data.get('task')
-        _t12 = _t12.get('name') if isinstance(_t12, dict) else None
+        try:
+            _t12 = (data.get('task') or {}).get('name')
+        except AttributeError:
+            _t12 = None
         value = _t12
         if value is not None:
             _o6['name'] = value

@@ -70,11 +70,6 @@ def _wrapped(expression: str) -> str:
     return f"({expression})"
 
 
-def _step(atom: str, name: str) -> str:
-    """One field read on a value of any type: ``atom.get(name)`` when it is an object."""
-    return f"{atom}.get({name!r}) if isinstance({atom}, dict) else None"
-
-
 def _truthy(atom: str) -> str:
     """Python condition true iff the atom is JMESPath-true (numbers, even 0, are true)."""
     return f"({atom} or {_NUMBER_CHECK.format(atom)})"
@@ -199,32 +194,25 @@ class Emitter:
     def _fields(self, names: list[str], current: str) -> str:
         """``a.b.c``: null as soon as a step is not an object or lacks the key.
 
-        One name is ``current.get('a')`` in a ``try`` (free when it succeeds, and a missing
-        key raises nothing); a chain checks each step with ``isinstance`` (no exception on a
-        missing intermediate object). On a name the caller declared an object (``objects``),
-        the first read is a plain ``.get``, returned unbound."""
+        One ``try`` around ``(current.get('a') or {}).get('b')...``: a missing key or a null
+        (or any false value: "", 0, [], {}) reads on as ``{}`` without raising, and only a
+        true non-object (a string, a number, a non-empty array) raises AttributeError, which
+        gives null. On a name the caller declared an object (``objects``), the read of its
+        field is a plain ``.get``, returned unbound when it is the only step."""
         alias = self.objects.get(current)
-        rest = names
         if alias is not None:
-            first = f"{alias}.get({names[0]!r})"
+            chain = f"{alias}.get({names[0]!r})"
             if len(names) == 1:
-                return first
-            value = self.tmp()
-            self.emit(f"{value} = {first}")
-            rest = names[1:]
-        elif len(names) == 1:
-            value = self.tmp()
-            self.emit("try:")
-            self.emit(f"    {value} = {current}.get({names[0]!r})")
-            self.emit("except AttributeError:")
-            self.emit(f"    {value} = None")
-            return value
+                return chain
         else:
-            value = self.tmp()
-            self.emit(f"{value} = {_step(current, names[0])}")
-            rest = names[1:]
-        for name in rest:
-            self.emit(f"{value} = {_step(value, name)}")
+            chain = f"{current}.get({names[0]!r})"
+        for name in names[1:]:
+            chain = f"({chain} or {{}}).get({name!r})"
+        value = self.tmp()
+        self.emit("try:")
+        self.emit(f"    {value} = {chain}")
+        self.emit("except AttributeError:")
+        self.emit(f"    {value} = None")
         return value
 
     def visit_field(self, node: Node, current: str) -> str:

@@ -8,7 +8,6 @@ taking the current node, so ``type_of`` reports any function as ``"expref"``.
 from __future__ import annotations
 
 import types
-from itertools import repeat
 from typing import Any, NoReturn
 
 from accord.errors import ExpressionError
@@ -151,18 +150,22 @@ def flatten(value: Any) -> list[Any] | None:
 def pluck(values: Any, name: str) -> list[Any] | None:
     """``values[*].name``: the non-null ``name`` of each object element; null unless an array.
 
-    The common case (every element an object) runs at C speed through ``dict.get``; any other
-    element makes it take the element-by-element path (non-objects give null, dropped)."""
+    The common case (every element an object with the key) is one C-speed comprehension of
+    subscripts; a missing key or a non-object element makes it take the element-by-element
+    path (non-objects and missing keys give null, and nulls are dropped)."""
     if not isinstance(values, list):
         return None
     try:
-        return [value for value in map(dict.get, values, repeat(name)) if value is not None]
-    except TypeError:
+        found = [element[name] for element in values]
+    except (KeyError, TypeError, IndexError):
         return [
             value
             for element in values
             if isinstance(element, dict) and (value := element.get(name)) is not None
         ]
+    if None in found:
+        return [value for value in found if value is not None]
+    return found
 
 
 def invalid_type(function: str, value: Any, expected: str) -> NoReturn:

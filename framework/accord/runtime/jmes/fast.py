@@ -56,6 +56,12 @@ def fast_functions() -> dict[str, Callable[..., Any]]:
 
     def fn_multiply(amount: Any, *more: Any) -> Any:
         """``multiply``: exact product of ints and floats (see the module docstring)."""
+        if len(more) == 1 and type(amount) is int:  # hours x rate: one call, no loop
+            factor = _scaled(more[0])
+            if factor is not None:
+                product = amount * factor[0]
+                if -_LIMIT < product < _LIMIT:
+                    return _unscaled(product, factor[1])
         scaled = _scaled(amount)
         if scaled is not None:
             product, scale = scaled
@@ -92,6 +98,9 @@ def fast_functions() -> dict[str, Callable[..., Any]]:
         """``round``: half away from zero, on ints and floats, to 0-18 places."""
         if places is _MISSING:
             places = 0
+        if (type(amount) is int and type(places) is int and 0 <= places <= 18
+                and -_LIMIT < amount * _POWERS[places] < _LIMIT):
+            return amount  # whole already: unchanged
         scaled = _scaled(amount)
         if scaled is not None and type(places) is int and 0 <= places <= 18:
             number, scale = scaled
