@@ -42,7 +42,7 @@ def same(name: str, *args: Any) -> None:
 
 
 def test_fast_paths_are_bound() -> None:
-    for name in ("join", "to_string", "multiply", "add", "round"):
+    for name in ("join", "to_string", "multiply", "add", "round", "format_date"):
         assert getattr(jmes, f"fn_{name}") is not FUNCTIONS[name].checked
 
 
@@ -73,3 +73,23 @@ def test_join_and_to_string(glue: Any, values: list[Any]) -> None:
     same("join", glue, values)
     same("to_string", glue)
     same("to_string", values)
+
+
+DATES = st.one_of(
+    st.datetimes().map(lambda d: d.isoformat()),
+    st.dates().map(lambda d: d.isoformat()),
+    st.sampled_from(["2026-09-28T16:04:11.000+0000", "2026-11-22", "0999-01-02T03:04:05",
+                     "not a date", "2026-13-01", ""]),
+    st.none(), st.integers(),
+)
+LAYOUTS = st.one_of(
+    st.sampled_from(["%Y-%m-%dT%H:%M:%SZ", "%d.%m.%Y %H:%M", "%Y", "%%Y %m%%", "%Y-%m-%d %b",
+                     "no fields", "%", "100%", "%j", "%Y%"]),
+    st.text(alphabet="%YmdHMSbjTZ-: ", max_size=8),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(DATES, LAYOUTS)
+def test_format_date(value: Any, layout: Any) -> None:
+    same("format_date", value, layout)

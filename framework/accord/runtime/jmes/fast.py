@@ -17,7 +17,11 @@ Results of 28 digits or more (where ``Decimal``'s default context would round), 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import datetime
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from accord.runtime.jmes.signature import FUNCTIONS
@@ -118,8 +122,59 @@ def fast_functions() -> dict[str, Callable[..., Any]]:
             return checked_round(amount)
         return checked_round(amount, places)
 
+    checked_format_date = FUNCTIONS["format_date"].checked
+
+    def fn_format_date(value: Any, layout: Any, input_layout: Any = _MISSING) -> Any:
+        """``format_date``: an ISO input and a layout of numeric fields without ``strftime``."""
+        if input_layout is _MISSING and type(value) is str and type(layout) is str:
+            plan = _date_layout(layout)
+            if plan is not None:
+                try:
+                    parsed = datetime.fromisoformat(value)
+                except ValueError:  # the checked path raises the invalid-value error
+                    parsed = None
+                if parsed is not None and parsed.year >= 1000:
+                    return plan[0] % plan[1](parsed)
+        if input_layout is _MISSING:
+            return checked_format_date(value, layout)
+        return checked_format_date(value, layout, input_layout)
+
     return {"fn_join": fn_join, "fn_to_string": fn_to_string, "fn_multiply": fn_multiply,
-            "fn_add": fn_add, "fn_round": fn_round}
+            "fn_add": fn_add, "fn_round": fn_round, "fn_format_date": fn_format_date}
+
+
+#: ``strftime`` directives whose output is a zero-padded number (years from 1000 on).
+_DATE_FIELDS = {"Y": ("%04d", "year"), "m": ("%02d", "month"), "d": ("%02d", "day"),
+                "H": ("%02d", "hour"), "M": ("%02d", "minute"), "S": ("%02d", "second")}
+_DIRECTIVE = re.compile(r"%(.)", re.DOTALL)
+
+
+@lru_cache(maxsize=64)
+def _date_layout(layout: str) -> tuple[str, Callable[[Any], Any]] | None:
+    """``'%Y-%m-%dT%H:%M:%SZ'`` -> (``'%04d-%02d-...Z'``, a getter of those fields), or None
+    when the layout uses another directive (``strftime`` handles it)."""
+    parts: list[str] = []
+    names: list[str] = []
+    position = 0
+    for match in _DIRECTIVE.finditer(layout):
+        parts.append(layout[position:match.start()].replace("%", "%%"))
+        code = match.group(1)
+        if code == "%":
+            parts.append("%%")
+        elif code in _DATE_FIELDS:
+            parts.append(_DATE_FIELDS[code][0])
+            names.append(_DATE_FIELDS[code][1])
+        else:
+            return None
+        position = match.end()
+    tail = layout[position:]
+    if "%" in tail or not names:
+        return None
+    parts.append(tail)
+    getter = attrgetter(*names)
+    if len(names) == 1:
+        return "".join(parts), lambda value: (getter(value),)
+    return "".join(parts), getter
 
 
 _MISSING = object()
