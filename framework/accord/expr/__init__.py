@@ -32,6 +32,13 @@ Errors are ``accord.ExpressionError``: ``syntax``, ``invalid-arity``, ``unknown-
 ``invalid-value`` for a zero slice step) at compile time, with ``.column`` and ``.caret()``;
 ``invalid-type`` and ``invalid-value`` at run time.
 
+``emit_inline(expr, current, objects=..., condition=..., first_temp=...)`` returns the same
+code as statements to paste into the caller's own function (``InlineCode``: ``lines`` then
+a ``value`` expression), so the generator inlines each rule's expression into the mapping
+body: no call, and field reads on the record are plain ``data.get('id')``. It returns None
+for the few expressions that need local definitions (``&expr`` references, deeply nested
+projections, constant tables); the generator then calls an ``emit_function`` instead.
+
 ``reference_search(expr, data)`` evaluates with the jmespath interpreter and the same function
 library (``reference_options()``), for differential tests.
 """
