@@ -12,9 +12,6 @@ body).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -54,37 +51,19 @@ class RunResult:
                 "dead_letter": str(self.dead_letter), **self.stats.to_dict()}
 
 
-def _import_path(path: Path) -> ModuleType:
-    name = f"accord_generated_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise LoadError(f"{path}: cannot import")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
-        sys.modules.pop(name, None)
-        raise LoadError(f"{path}: the generated module fails to import "
-                        f"({type(exc).__name__}: {exc}); regenerate it with `accord generate`"
-                        ) from None
-    return module
-
-
 def resolve_transformer(mapping: str | Path | ModuleType | Any,
                         root: str | Path | None = None) -> Any:
     """A transformer module from a module object, a generated ``.py`` path, or a spec path or
     name (through ``accord.load_transformer``, names looked up in the workspace at ``root``)."""
     if isinstance(mapping, (str, Path)):
-        text = str(mapping)
-        if text.endswith(".py"):
-            if not Path(text).is_file():
-                raise LoadError(f"{text}: no such generated module")
-            module: Any = _import_path(Path(text))
-        else:
-            from accord.codegen.load import load_transformer
+        from accord.codegen.load import import_file, load_transformer
 
-            module = load_transformer(text, root=root)
+        if str(mapping).endswith(".py"):  # a generated or hand-written module, by its file
+            if not Path(mapping).is_file():
+                raise LoadError(f"{mapping}: no such module; run `accord generate`")
+            module: Any = import_file(Path(mapping))
+        else:
+            module = load_transformer(mapping, root=root)
     else:
         module = mapping
     missing = [name for name in _PROTOCOL if not hasattr(module, name)]

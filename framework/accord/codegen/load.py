@@ -8,14 +8,16 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from accord.errors import UsageError
+from accord.errors import LoadError, UsageError
 
-__all__ = ["load_transformer"]
+__all__ = ["import_file", "load_transformer"]
 
 _REQUIRED = ("transform", "key", "applies", "SPEC", "NAME", "VERSION", "SOURCE", "TARGET")
 
 
-def _import(path: Path) -> ModuleType:
+def import_file(path: Path) -> ModuleType:
+    """Import a Python file as a module (registered in ``sys.modules`` under a name unique to
+    its path); an import failure is a LoadError naming the file, never a traceback."""
     resolved = path.resolve()
     digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
     name = f"accord_generated_{resolved.stem}_{digest}"
@@ -26,9 +28,15 @@ def _import(path: Path) -> ModuleType:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception:
-        del sys.modules[name]
-        raise
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise LoadError(f"{path}: the module fails to import ({type(exc).__name__}: {exc}); "
+                        "regenerate it with `accord generate`") from None
+    return module
+
+
+def _import(path: Path) -> ModuleType:
+    module = import_file(path)
     missing = [attr for attr in _REQUIRED if not hasattr(module, attr)]
     if missing:
         raise UsageError(f"{path}: not a generated transformer (missing {', '.join(missing)})")

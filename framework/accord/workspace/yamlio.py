@@ -22,8 +22,8 @@ import yaml
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
 
-__all__ = ["Position", "YamlDocument", "escape_pointer", "join_pointer", "load_yaml",
-           "load_yaml_text"]
+__all__ = ["Position", "Yaml12Loader", "YamlDocument", "escape_pointer", "join_pointer",
+           "load_yaml", "load_yaml_text"]
 
 try:  # libyaml is ~10x faster when present; both give node marks.
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -31,16 +31,16 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class Yaml12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader with YAML 1.2 core-schema booleans and no implicit timestamps."""
 
 
-_Loader.yaml_implicit_resolvers = {
+Yaml12Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers
             if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.copy().items()
 }
-_Loader.add_implicit_resolver(
+Yaml12Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
@@ -141,7 +141,7 @@ def load_yaml_text(text: str, *, path: str | Path = "<string>", display: str | N
             raise _fail(shown, "ACC004", "tab character in indentation", number,
                         len(text_line) - len(stripped) + 1,
                         hint="YAML indentation must use spaces; replace the tab with spaces")
-    loader = _Loader(text)
+    loader = Yaml12Loader(text)
     try:
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""
