@@ -748,9 +748,9 @@ def _compare_combiners(ctx: _Ctx, ptr: str, o_side: Side, u_side: Side) -> None:
         if kw in o_kws and kw in u_kws:
             _match_branches(ctx, ptr, o_side, u_side, kw, kw)
         elif kw in o_kws:
-            _combiner_removed(ctx, ptr, o_side, u_side, kw)
+            _combiner_changed(ctx, ptr, o_side, u_side, kw, added=False)
         elif kw in u_kws:
-            _combiner_added(ctx, ptr, o_side, u_side, kw)
+            _combiner_changed(ctx, ptr, o_side, u_side, kw, added=True)
 
 
 def _match_branches(ctx: _Ctx, ptr: str, o_side: Side, u_side: Side, kw_o: str,
@@ -806,38 +806,34 @@ def _fits(ctx: _Ctx, ptr: str, original: Side, update: Side) -> tuple[bool, str]
     return _covered(ctx, ptr, original, update)
 
 
-def _combiner_removed(ctx: _Ctx, ptr: str, o_side: Side, u_side: Side, kw: str) -> None:
-    o = o_side.node
-    rest = _without(o, kw)
+def _combiner_changed(ctx: _Ctx, ptr: str, o_side: Side, u_side: Side, kw: str, *,
+                      added: bool) -> None:
+    """A whole ``allOf``/``anyOf``/``oneOf`` added or removed: judged by whether every value
+    the old schema allowed still fits (each branch merged with its siblings)."""
+    side, other = (u_side, o_side) if added else (o_side, u_side)
+    rest = _without(side.node, kw)
     where = join_pointer(ptr, kw)
-    branches = [o_side.child(merge_conj(rest, b)) for b in _branches(o, kw)]
-    update = u_side.child(_without(u_side.node, "$defs"))
-    results = [_fits(ctx, join_pointer(ptr, kw, i), b, update) for i, b in enumerate(branches)]
-    ok = any(r[0] for r in results) if kw == "allOf" else all(r[0] for r in results)
+    branches = [side.child(merge_conj(rest, b)) for b in _branches(side.node, kw)]
+    whole = other.child(_without(other.node, "$defs"))
+    results = [_fits(ctx, join_pointer(ptr, kw, i), *((whole, b) if added else (b, whole)))
+               for i, b in enumerate(branches)]
+    # removed: old values fit when some allOf branch / every anyOf, oneOf branch is covered;
+    # added: every allOf branch / some anyOf, oneOf branch must take the old values
+    needs_all = (kw == "allOf") == added
+    ok = all(r[0] for r in results) if needs_all else any(r[0] for r in results)
     why = next((r[1] for r in results if not r[0]), "")
-    if ok:
+    if added and ok:
+        ctx.add(T.COMBINED_SCHEMA_ADDED_IS_COVERING, where,
+                f"{kw} added; every old value still matches it")
+    elif added:
+        ctx.add(T.COMBINED_SCHEMA_ADDED_NOT_COVERING, where,
+                f"{kw} added and old values do not all match it ({why})")
+    elif ok:
         ctx.add(T.COMBINED_SCHEMA_REMOVED_IS_COVERED, where,
                 f"{kw} removed; the new schema accepts everything it allowed")
     else:
         ctx.add(T.COMBINED_SCHEMA_REMOVED_NOT_COVERED, where,
                 f"{kw} removed and the new schema rejects values it allowed ({why})")
-
-
-def _combiner_added(ctx: _Ctx, ptr: str, o_side: Side, u_side: Side, kw: str) -> None:
-    u = u_side.node
-    rest = _without(u, kw)
-    where = join_pointer(ptr, kw)
-    branches = [u_side.child(merge_conj(rest, b)) for b in _branches(u, kw)]
-    original = o_side.child(_without(o_side.node, "$defs"))
-    results = [_fits(ctx, join_pointer(ptr, kw, i), original, b) for i, b in enumerate(branches)]
-    ok = all(r[0] for r in results) if kw == "allOf" else any(r[0] for r in results)
-    why = next((r[1] for r in results if not r[0]), "")
-    if ok:
-        ctx.add(T.COMBINED_SCHEMA_ADDED_IS_COVERING, where,
-                f"{kw} added; every old value still matches it")
-    else:
-        ctx.add(T.COMBINED_SCHEMA_ADDED_NOT_COVERING, where,
-                f"{kw} added and old values do not all match it ({why})")
 
 
 def _compare_not(ctx: _Ctx, ptr: str, o_side: Side, u_side: Side) -> None:
