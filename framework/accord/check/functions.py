@@ -78,6 +78,10 @@ def _date(args: list[Ty], model: SchemaModel) -> Ty:
     return Ty({"type": "string", "format": "date"}, bool(args) and args[0].nullable)
 
 
+def _timestamp(args: list[Ty], model: SchemaModel) -> Ty:
+    return Ty({"type": "string", "format": "date-time"}, bool(args) and args[0].nullable)
+
+
 def _to_array(args: list[Ty], model: SchemaModel) -> Ty:
     if args and model.is_array(args[0].schema):
         return args[0].non_null()
@@ -128,6 +132,7 @@ _RETURNS: dict[str, Returns] = {
     "split": _const(array_of(STRING)),
     "substring": _string_op,
     "to_date": _date,
+    "to_timestamp": _timestamp,
     "format_date": _string_op,
     "sha256": _const(STRING),
     "uuid5": _const(Ty({"type": "string", "format": "uuid"})),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from accord.runtime.jmes.core import invalid_value
@@ -138,6 +138,23 @@ def _format_date(value: str | None, layout: str, input_layout: str | None = None
     if value is None:
         return None
     return _parse_datetime("format_date", value, input_layout).strftime(layout)
+
+
+@function(
+    "to_timestamp",
+    Param("value", _TEXT),
+    Param("format", _STRING, optional=True),
+    example="to_timestamp('2026-11-22T11:30:00.000+0200') -> '2026-11-22T09:30:00Z'",
+)
+def _to_timestamp(value: str | None, layout: str | None = None) -> str | None:
+    """RFC 3339 UTC timestamp (``...Z``) of an ISO 8601 date-time with any offset (or of
+    ``value`` in ``format``); a value without an offset is taken as UTC."""
+    if value is None:
+        return None
+    moment = _parse_datetime("to_timestamp", value, layout)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds") + "Z"
 
 
 def _canonical(value: Any) -> str:
