@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from accord import ExpressionError, compile_expression
 from accord.expr import reference_search
 

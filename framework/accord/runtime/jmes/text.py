@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from accord.runtime.jmes.core import invalid_value
@@ -153,7 +153,7 @@ def _to_timestamp(value: str | None, layout: str | None = None) -> str | None:
         return None
     moment = _parse_datetime("to_timestamp", value, layout)
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds") + "Z"
 
 
