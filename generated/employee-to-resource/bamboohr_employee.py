@@ -236,21 +236,20 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         _t19 = _j.fn_split(_t18, ' ')
         _t20 = (_t19[0] if isinstance(_t19, list) and len(_t19) > 0 else None)
         _t21 = _j.fn_divide(_t20, 2080)
-        _t22 = _j.fn_round(_t21, 2)
-        _t23 = _j.fn_to_string(_t22)
-        _t24 = data.get('payRate')
-        _t25 = _j.fn_split(_t24, ' ')
-        _t26 = (_t25[0] if isinstance(_t25, list) and len(_t25) > 0 else None)
-        value = _j.fn_if(_t17, _t23, _t26)
+        _t22 = _j.round_to_string(_t21, 2)
+        _t23 = data.get('payRate')
+        _t24 = _j.fn_split(_t23, ' ')
+        _t25 = (_t24[0] if isinstance(_t24, list) and len(_t24) > 0 else None)
+        value = _j.fn_if(_t17, _t22, _t25)
         if value is not None:
             _o4['amount'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:70 standard_cost_rate.currency
     if ((data.get('payRate') is not None) and ((data.get('payType') == 'Hourly') or (data.get('payPeriod') == 'Year'))):
-        _t27 = data.get('payRate')
-        _t28 = _j.fn_split(_t27, ' ')
-        _t29 = (_t28[1] if isinstance(_t28, list) and len(_t28) > 1 else None)
-        value = _t29
+        _t26 = data.get('payRate')
+        _t27 = _j.fn_split(_t26, ' ')
+        _t28 = (_t27[1] if isinstance(_t27, list) and len(_t27) > 1 else None)
+        value = _t28
         if value is not None:
             _o4['currency'] = value
     if _o4:  # standard_cost_rate

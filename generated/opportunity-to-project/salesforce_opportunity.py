@@ -133,8 +133,7 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:23 budget.amount
     if (data.get('Amount') is not None):
         _t4 = data.get('Amount')
-        _t5 = _j.fn_round(_t4, 2)
-        value = _j.fn_to_string(_t5)
+        value = _j.round_to_string(_t4, 2)
         if value is not None:
             _o4['amount'] = value
 
@@ -149,52 +148,52 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:25 planned_hours
     try:
-        _t7 = (data.get('OpportunityLineItems') or {}).get('records')
+        _t6 = (data.get('OpportunityLineItems') or {}).get('records')
     except AttributeError:
-        _t7 = None
-    if isinstance(_t7, list):
-        _t8 = []
-        for _e9 in _t7:
+        _t6 = None
+    if isinstance(_t6, list):
+        _t7 = []
+        for _e8 in _t6:
             try:
-                _t10 = _e9.get('Hours__c')
+                _t9 = _e8.get('Hours__c')
             except AttributeError:
-                _t10 = None
-            if not (_t10 > 0 if type(_t10) in (int, float) else None):
+                _t9 = None
+            if not (_t9 > 0 if type(_t9) in (int, float) else None):
                 continue
             try:
-                _t11 = _e9.get('Hours__c')
+                _t10 = _e8.get('Hours__c')
             except AttributeError:
-                _t11 = None
-            if _t11 is not None:
-                _t8.append(_t11)
+                _t10 = None
+            if _t10 is not None:
+                _t7.append(_t10)
     else:
-        _t8 = None
-    _t6 = _t8
-    if not (_t6 or type(_t6) in (int, float)):
-        _t6 = []
-    value = _j.fn_sum(_t6)
+        _t7 = None
+    _t5 = _t7
+    if not (_t5 or type(_t5) in (int, float)):
+        _t5 = []
+    value = _j.fn_sum(_t5)
     if value is not None:
         out['planned_hours'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:26 roles
     try:
-        _t12 = (data.get('OpportunityLineItems') or {}).get('records')
+        _t11 = (data.get('OpportunityLineItems') or {}).get('records')
     except AttributeError:
-        _t12 = None
-    if isinstance(_t12, list):
-        _t13 = []
-        for _e14 in _t12:
+        _t11 = None
+    if isinstance(_t11, list):
+        _t12 = []
+        for _e13 in _t11:
             try:
-                _t15 = _e14.get('Hours__c')
+                _t14 = _e13.get('Hours__c')
             except AttributeError:
-                _t15 = None
-            if not (_t15 > 0 if type(_t15) in (int, float) else None):
+                _t14 = None
+            if not (_t14 > 0 if type(_t14) in (int, float) else None):
                 continue
-            if _e14 is not None:
-                _t13.append(_e14)
+            if _e13 is not None:
+                _t12.append(_e13)
     else:
-        _t13 = None
-    items = _t13
+        _t12 = None
+    items = _t12
     if isinstance(items, list):
         mapped = []
         try:
@@ -207,14 +206,14 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         _m.as_items(items, rule='mappings/opportunity-to-project/salesforce_opportunity.yaml:26', path='$')
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:38 created_at
-    _t16 = data.get('CreatedDate')
-    value = _j.fn_to_timestamp(_t16)
+    _t15 = data.get('CreatedDate')
+    value = _j.fn_to_timestamp(_t15)
     if value is not None:
         out['created_at'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:41 updated_at
-    _t17 = data.get('LastModifiedDate')
-    value = _j.fn_to_timestamp(_t17)
+    _t16 = data.get('LastModifiedDate')
+    value = _j.fn_to_timestamp(_t16)
     if value is not None:
         out['updated_at'] = value
     return out
@@ -250,8 +249,7 @@ def _map_1(record: Any, root: Any, parent: Any) -> dict[str, Any]:
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:33 rate.amount
     _t1 = data.get('UnitPrice')
-    _t2 = _j.fn_round(_t1, 2)
-    value = _j.fn_to_string(_t2)
+    value = _j.round_to_string(_t1, 2)
     if value is not None:
         _o1['amount'] = value
 
@@ -264,11 +262,9 @@ def _map_1(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['rate'] = _o1
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:35 amount.amount
-    _t3 = data.get('Quantity')
-    _t4 = data.get('UnitPrice')
-    _t5 = _j.fn_multiply(_t3, _t4)
-    _t6 = _j.fn_round(_t5, 2)
-    value = _j.fn_to_string(_t6)
+    _t2 = data.get('Quantity')
+    _t3 = data.get('UnitPrice')
+    value = _j.multiply_round_to_string(_t2, _t3, 2)
     if value is not None:
         _o2['amount'] = value
 

@@ -93,3 +93,71 @@ LAYOUTS = st.one_of(
 @given(DATES, LAYOUTS)
 def test_format_date(value: Any, layout: Any) -> None:
     same("format_date", value, layout)
+
+
+PLACES = st.one_of(st.integers(-2, 6), st.sampled_from([2.0, True, None, "2"]))
+
+
+def composed(*args: Any) -> Any:
+    """``to_string(round(multiply(a, b), n))`` (or without ``multiply``) by the checked
+    functions, one step at a time."""
+    checked = {name: FUNCTIONS[name].checked for name in ("to_string", "round", "multiply")}
+    *amounts, places = args
+    amount = checked["multiply"](*amounts) if len(amounts) == 2 else amounts[0]
+    return checked["to_string"](checked["round"](amount, places))
+
+
+def same_fused(helper: str, *args: Any) -> None:
+    fast = outcome(getattr(jmes, helper), *args)
+    checked = outcome(composed, *args)
+    assert fast == checked, (helper, args)
+
+
+@settings(max_examples=600, deadline=None)
+@given(MONEY, PLACES)
+def test_round_to_string_is_the_checked_composition(amount: Any, places: Any) -> None:
+    same_fused("round_to_string", amount, places)
+
+
+@settings(max_examples=600, deadline=None)
+@given(MONEY, MONEY, PLACES)
+def test_multiply_round_to_string_is_the_checked_composition(
+    amount: Any, factor: Any, places: Any
+) -> None:
+    same_fused("multiply_round_to_string", amount, factor, places)
+
+
+def test_fused_money_text_edge_cases() -> None:
+    cases = [(187.5, 2), (-0.001, 2), (2.675, 2), (-2.675, 2), (1.005, 2), (125.0, 2),
+             (0.00005, 4), (99999999999999.99, 2), (999999999999999.9, 0), (10**20, 2),
+             (0.1, 4), (-0.0, 0), (1e-7, 2)]
+    for amount, places in cases:
+        same_fused("round_to_string", amount, places)
+        for factor in (3, 0.1, 1.5, -2, 12.345, 1e16):
+            same_fused("multiply_round_to_string", amount, factor, places)
+            same_fused("multiply_round_to_string", factor, amount, places)
+    assert jmes.multiply_round_to_string(7.5, 187.5, 2) == "1406.25"
+    assert jmes.round_to_string(2.675, 2) == "2.68"  # the decimal 2.675, half up
+
+
+def test_money_chains_compile_to_one_fused_call() -> None:
+    from accord.expr import compile_expression
+
+    product = compile_expression("to_string(round(multiply(q, p), `2`))")
+    assert "_j.multiply_round_to_string(" in product.source
+    assert "fn_round" not in product.source
+    assert product({"q": 7.5, "p": 187.5}) == "1406.25"
+    assert product({"q": 3, "p": 0.1}) == "0.3"
+    rounded = compile_expression("to_string(round(p, `2`))")
+    assert "_j.round_to_string(" in rounded.source
+    assert rounded({"p": 2.675}) == "2.68"
+    try:
+        rounded({"p": [2.5]})
+    except ExpressionError as error:
+        assert error.kind == "invalid-type"
+    else:
+        raise AssertionError("round() of a string must fail as the checked round() does")
+    # three factors: multiply on its own, then the fused round and to_string
+    three = compile_expression("to_string(round(multiply(q, p, `2`), `2`))")
+    assert "_j.fn_multiply(" in three.source and "_j.round_to_string(" in three.source
+    assert three({"q": 3, "p": 0.1}) == "0.6"

@@ -35,6 +35,8 @@ _MIRROR = {"lt": "gt", "lte": "gte", "gt": "lt", "gte": "lte", "eq": "eq", "ne":
 #: (CPython refuses more than 20 statically nested blocks).
 _MAX_DEPTH = 8
 _NUMBER_CHECK = "type({0}) in (int, float)"
+#: Functions the fused money helpers stand for (not fused when the caller redefines one).
+_FUSED_NAMES = ("to_string", "round", "multiply")
 
 
 def py_literal(value: Any) -> str:
@@ -517,6 +519,9 @@ class Emitter:
             return "root"
         if spec.context == "parent":
             return "parent"
+        fused = self._money_text(node, current)
+        if fused is not None:
+            return fused
         arguments = []
         for position, child in enumerate(node["children"]):
             if position == 0 and _read_only_table(name, child):
@@ -524,6 +529,25 @@ class Emitter:
             else:
                 arguments.append(self.operand(self.visit(child, current)))
         return f"{reference}({', '.join(arguments)})"
+
+    def _money_text(self, node: Node, current: str) -> str | None:
+        """``to_string(round(x, n))`` and ``to_string(round(multiply(a, b), n))`` as one call
+        of a fused helper (same value or error, no float between the steps), or None."""
+        if (node["value"] != "to_string" or len(node["children"]) != 1
+                or any(name in self.extra for name in _FUSED_NAMES)):
+            return None
+        inner = node["children"][0]
+        if (inner["type"] != "function_expression" or inner["value"] != "round"
+                or len(inner["children"]) != 2):
+            return None
+        amount, places = inner["children"]
+        if (amount["type"] == "function_expression" and amount["value"] == "multiply"
+                and len(amount["children"]) == 2):
+            helper, operands = "multiply_round_to_string", [*amount["children"], places]
+        else:
+            helper, operands = "round_to_string", [amount, places]
+        arguments = [self.operand(self.visit(child, current)) for child in operands]
+        return f"_j.{helper}({', '.join(arguments)})"
 
     def visit_expref(self, node: Node, current: str) -> str:
         def body(element: str) -> None:

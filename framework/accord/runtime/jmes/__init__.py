@@ -6,6 +6,8 @@ attribute, after ``from accord.runtime import jmes as _j``:
 * ``_j.eq / ne / lt / le / gt / ge``: comparators (deep type-strict equality; ordering on
   numbers only, else null), ``_j.is_true`` / ``_j.not_``: JMESPath truthiness,
   ``_j.index``, ``_j.slice_``, ``_j.flatten``, ``_j.pluck`` (``a[*].b``).
+* ``_j.round_to_string`` / ``_j.multiply_round_to_string``: ``to_string(round(x, n))`` and
+  ``to_string(round(multiply(a, b), n))`` fused (same value or error; see ``fast``).
 * ``_j.fn_<name>``: every function of :data:`FUNCTIONS` (the 26 built-ins and accord's
   library), type-checked from its one declared signature. ``_j.fn_if`` is ``if()``.
 

@@ -139,8 +139,32 @@ def fast_functions() -> dict[str, Callable[..., Any]]:
             return checked_format_date(value, layout)
         return checked_format_date(value, layout, input_layout)
 
+    def round_to_string(amount: Any, places: Any) -> Any:
+        """``to_string(round(amount, places))`` in one step: the rounded scaled integer is
+        written as text directly (no float between the steps)."""
+        if type(places) is int and 0 <= places <= _TEXT_PLACES:
+            scaled = _scaled(amount)
+            if scaled is not None:
+                text = _rounded_text(scaled[0], scaled[1], places)
+                if text is not None:
+                    return text
+        return fn_to_string(fn_round(amount, places))
+
+    def multiply_round_to_string(amount: Any, factor: Any, places: Any) -> Any:
+        """``to_string(round(multiply(amount, factor), places))`` in one step."""
+        if type(places) is int and 0 <= places <= _TEXT_PLACES:
+            left = _scaled(amount)
+            right = _scaled(factor)
+            if left is not None and right is not None:
+                text = _rounded_text(left[0] * right[0], left[1] + right[1], places)
+                if text is not None:
+                    return text
+        return fn_to_string(fn_round(fn_multiply(amount, factor), places))
+
     return {"fn_join": fn_join, "fn_to_string": fn_to_string, "fn_multiply": fn_multiply,
-            "fn_add": fn_add, "fn_round": fn_round, "fn_format_date": fn_format_date}
+            "fn_add": fn_add, "fn_round": fn_round, "fn_format_date": fn_format_date,
+            "round_to_string": round_to_string,
+            "multiply_round_to_string": multiply_round_to_string}
 
 
 #: ``strftime`` directives whose output is a zero-padded number (years from 1000 on).
@@ -198,6 +222,35 @@ def _scaled(value: Any) -> tuple[int, int] | None:
         if point and "e" not in fraction and len(fraction) < 40:
             return int(whole + fraction), len(fraction)
     return None
+
+
+#: The fused ``to_string(round(...))`` paths write at most this many decimals (``repr`` of a
+#: float from 1e-4 on never uses an exponent) ...
+_TEXT_PLACES = 4
+#: ... and at most 15 significant digits (up to which a float's ``repr`` is exactly the
+#: decimal it was made from, so the text equals the float route's).
+_TEXT_DIGITS = 10**15
+
+
+def _rounded_text(number: int, scale: int, places: int) -> str | None:
+    """``to_string(round(n x 10^-k, places))`` as the composed fast paths give it (int text
+    when integral, else the float's ``repr``); None to decline (too many digits)."""
+    if not -_TEXT_DIGITS < number < _TEXT_DIGITS:
+        return None
+    negative = number < 0
+    if negative:
+        number = -number
+    if scale > places:  # half away from zero, as ``round``
+        step = _POWERS[scale - places]
+        number, remainder = divmod(number, step)
+        if 2 * remainder >= step:
+            number += 1
+        scale = places
+    whole, fraction = divmod(number, _POWERS[scale])
+    if fraction == 0:
+        return int.__repr__(-whole if negative else whole)
+    digits = str(fraction).rjust(scale, "0").rstrip("0")
+    return f"{'-' if negative else ''}{whole}.{digits}"
 
 
 def _unscaled(number: int, scale: int) -> int | float:
