@@ -140,6 +140,10 @@ def test_release_report_markdown_and_html(ws: Path) -> None:
     assert "| BREAKING | MAX_LENGTH_DECREASED | /properties/code/maxLength |" in md
     assert "## Verdicts per mode (against 1.0.0)" in md
     assert "<h2>Affected mappings</h2>" in page and 'class="breaking"' in page
+    assert '<p class="decision refused">REFUSED (dry run)</p>' in page
+    assert '<span class="verdict BREAKING">BREAKING</span>' in page
+    css = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "table { border-collapse: collapse; }" in css and "{{" not in css
 
 
 def test_diff_names_the_mapping_rules_a_change_affects(ws: Path) -> None:

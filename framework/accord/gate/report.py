@@ -81,6 +81,38 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+_CSS = """
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328;
+       max-width: 72em; margin: 2em auto; padding: 0 1em; }
+h1 { font-size: 1.6em; border-bottom: 1px solid #d0d7de; padding-bottom: .3em; }
+h2 { font-size: 1.2em; margin-top: 1.6em; }
+table { border-collapse: collapse; margin: .5em 0; }
+th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+tr.breaking td { background: #ffebe9; }
+td.pointer { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; }
+.verdict { font-weight: 600; border-radius: 1em; padding: .05em .6em; font-size: .85em; }
+.PASS, .ok, .compatible { color: #1a7f37; background: #dafbe1; }
+.FAIL, .BREAKING, .incompatible { color: #cf222e; background: #ffebe9; }
+.SKIPPED { color: #57606a; background: #eaeef2; }
+.decision { font-size: 1.15em; font-weight: 700; padding: .5em .8em; border-radius: .4em;
+            display: inline-block; }
+.decision.approved { color: #1a7f37; background: #dafbe1; }
+.decision.refused { color: #cf222e; background: #ffebe9; }
+"""
+
+_BADGES = {"PASS", "FAIL", "SKIPPED", "BREAKING", "ok", "compatible", "incompatible"}
+
+
+def _html_cell(value: object) -> str:
+    text = str(value)
+    if text in _BADGES:
+        return f'<td><span class="verdict {text}">{html.escape(text)}</span></td>'
+    if text.startswith("/") and " " not in text:
+        return f'<td class="pointer">{html.escape(text)}</td>'
+    return f"<td>{html.escape(text)}</td>"
+
+
 def release_report(workspace: Workspace, result: PromotionResult) -> tuple[str, str]:
     """(Markdown, HTML) of the report."""
     sections = _sections(workspace, result)
@@ -92,27 +124,28 @@ def release_report(workspace: Workspace, result: PromotionResult) -> tuple[str, 
         body.append(f"<h2>{html.escape(heading)}</h2>")
         if isinstance(content, str):
             md += [f"**{content}**" if heading == "Decision" else content, ""]
-            body.append(f"<p><strong>{html.escape(content)}</strong></p>" if heading ==
-                        "Decision" else f"<p>{html.escape(content)}</p>")
+            if heading == "Decision":
+                tone = "approved" if content.startswith("APPROVED") else "refused"
+                body.append(f'<p class="decision {tone}">{html.escape(content)}</p>')
+            else:
+                body.append(f"<p>{html.escape(content)}</p>")
             continue
         header, rows = content
         md.append("| " + " | ".join(header) + " |")
         md.append("|" + "---|" * len(header))
         md += ["| " + " | ".join(_cell(x) for x in row) + " |" for row in rows]
         md.append("")
-        body.append("<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header)
-                    + "</tr></thead><tbody>")
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        body.append("<table>" + (f"<thead><tr>{head}</tr></thead>" if any(header) else "")
+                    + "<tbody>")
         for row in rows:
             cls = ' class="breaking"' if (row and row[0] in ("BREAKING", "FAIL")) or (
                 len(row) > 1 and row[1] == "FAIL") else ""
-            body.append(f"<tr{cls}>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in row)
-                        + "</tr>")
+            body.append(f"<tr{cls}>" + "".join(_html_cell(x) for x in row) + "</tr>")
         body.append("</tbody></table>")
     page = ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;"
-            "max-width:70em;margin:2em auto}}table{{border-collapse:collapse}}td,th{{border:1px "
-            "solid #ccc;padding:.2em .5em;text-align:left}}tr.breaking td{{background:#fdd}}"
-            "</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"
+            + "\n".join(body) + "\n</body></html>\n")
     return "\n".join(md), page
 
 
