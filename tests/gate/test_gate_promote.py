@@ -143,7 +143,7 @@ def test_release_report_markdown_and_html(ws: Path) -> None:
     assert '<p class="decision refused">REFUSED (dry run)</p>' in page
     assert '<span class="verdict BREAKING">BREAKING</span>' in page
     css = page.split("<style>", 1)[1].split("</style>", 1)[0]
-    assert "table { border-collapse: collapse; }" in css and "{{" not in css
+    assert "table { border-collapse: collapse; margin: .5em 0; }" in css and "{{" not in css
 
 
 def test_diff_names_the_mapping_rules_a_change_affects(ws: Path) -> None:
