@@ -26,6 +26,18 @@ class SchemaResolver(Protocol):
         """The schema of ``endpoint`` as a ``source`` or ``target``; EndpointError if unknown."""
 
 
+def with_extra_fields(schema: dict[str, Any], endpoint: Endpoint, role: str) -> dict[str, Any]:
+    """A source schema widened by the spec's ``extra_fields`` (properties the records carry
+    beyond the published schema, e.g. a tenant's custom fields); other schemas unchanged."""
+    if role != "source" or not endpoint.extra_fields:
+        return schema
+    base = {k: v for k, v in schema.items() if k != "$defs"}
+    widened: dict[str, Any] = {"allOf": [base], "properties": endpoint.extra_schemas()}
+    if "$defs" in schema:
+        widened["$defs"] = schema["$defs"]
+    return widened
+
+
 class DictResolver:
     """For tests and embedding: schemas given by ``describe()`` text or contract ref."""
 
@@ -38,7 +50,7 @@ class DictResolver:
                 f"{endpoint.system}.{endpoint.operation}"]
         for key in keys:
             if key in self.schemas:
-                return self.schemas[key]
+                return with_extra_fields(self.schemas[key], endpoint, role)
         raise EndpointError(f"unknown {endpoint.describe()}", "check the name")
 
 
@@ -52,7 +64,7 @@ class WorkspaceResolver:
     def resolve(self, endpoint: Endpoint, role: str) -> dict[str, Any]:
         key = (endpoint, role if endpoint.operation else "")
         if key not in self._cache:
-            self._cache[key] = self._resolve(endpoint, role)
+            self._cache[key] = with_extra_fields(self._resolve(endpoint, role), endpoint, role)
         return self._cache[key]
 
     def _resolve(self, endpoint: Endpoint, role: str) -> dict[str, Any]:

@@ -39,6 +39,7 @@ _DOTTED_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 CODES = {
     "ACC402": "source or target does not resolve",
     "ACC403": "lookup table not found",
+    "ACC407": "extra_fields on a target",
     "ACC410": "path not in the source schema",
     "ACC411": "property read on a non-object",
     "ACC412": "unknown function",
@@ -386,6 +387,12 @@ def check_mapping_set(mappings: MappingSet, resolver: SchemaResolver) -> list[Di
     """Load findings plus the check of every spec whose endpoints resolve."""
     diags = list(mappings.diagnostics)
     for spec in mappings.specs:
+        if spec.target.extra_fields:
+            diags.append(spec.document.diagnostic(
+                "ACC407", "extra_fields widens a source schema; a target cannot take properties "
+                "its schema does not declare", "/target/extra_fields",
+                hint="add the property to the target contract (a new version), or remove "
+                     "extra_fields from the target"))
         schemas: dict[str, dict[str, Any]] = {}
         for role, endpoint in (("source", spec.source), ("target", spec.target)):
             try:

@@ -9,6 +9,7 @@ caret.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,8 +170,11 @@ class _Builder:
 
 
 def _endpoint(data: dict[str, Any]) -> Endpoint:
+    extra = tuple(sorted((name, json.dumps(schema, sort_keys=True))
+                         for name, schema in (data.get("extra_fields") or {}).items()))
     return Endpoint(contract=data.get("contract"), system=data.get("system"),
-                    schema=data.get("schema"), operation=data.get("operation"))
+                    schema=data.get("schema"), operation=data.get("operation"),
+                    extra_fields=extra)
 
 
 def load_spec(path: str | Path, *, root: str | Path | None = None) -> MappingSpec:

@@ -6,6 +6,7 @@ the generator and the example runner can point at the exact rule they are talkin
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -53,6 +54,12 @@ class Endpoint:
     system: str | None = None
     schema: str | None = None
     operation: str | None = None
+    #: ``extra_fields`` of a source: properties the records carry beyond the published
+    #: schema (tenant-specific fields), as (name, JSON Schema as JSON text) pairs
+    extra_fields: tuple[tuple[str, str], ...] = ()
+
+    def extra_schemas(self) -> dict[str, Any]:
+        return {name: json.loads(text) for name, text in self.extra_fields}
 
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in (("contract", self.contract), ("system", self.system),
