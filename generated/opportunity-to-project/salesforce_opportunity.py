@@ -160,15 +160,12 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
                 _t9 = None
             if not (_t9 > 0 if type(_t9) in (int, float) else None):
                 continue
-            try:
-                _t10 = _e8.get('Hours__c')
-            except AttributeError:
-                _t10 = None
-            if _t10 is not None:
-                _t7.append(_t10)
+            if _e8 is not None:
+                _t7.append(_e8)
     else:
         _t7 = None
-    _t5 = _t7
+    # _t7: kept for the later rules with the same filter
+    _t5 = _j.pluck(_t7, 'Hours__c')
     if not (_t5 or type(_t5) in (int, float)):
         _t5 = []
     value = _j.fn_sum(_t5)
@@ -176,24 +173,7 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         out['planned_hours'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:26 roles
-    try:
-        _t11 = (data.get('OpportunityLineItems') or {}).get('records')
-    except AttributeError:
-        _t11 = None
-    if isinstance(_t11, list):
-        _t12 = []
-        for _e13 in _t11:
-            try:
-                _t14 = _e13.get('Hours__c')
-            except AttributeError:
-                _t14 = None
-            if not (_t14 > 0 if type(_t14) in (int, float) else None):
-                continue
-            if _e13 is not None:
-                _t12.append(_e13)
-    else:
-        _t12 = None
-    items = _t12
+    items = _t7
     if isinstance(items, list):
         mapped = []
         try:
@@ -206,14 +186,14 @@ def _map_0(record: Any, root: Any, parent: Any) -> dict[str, Any]:
         _m.as_items(items, rule='mappings/opportunity-to-project/salesforce_opportunity.yaml:26', path='$')
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:38 created_at
-    _t15 = data.get('CreatedDate')
-    value = _j.fn_to_timestamp(_t15)
+    _t10 = data.get('CreatedDate')
+    value = _j.fn_to_timestamp(_t10)
     if value is not None:
         out['created_at'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:41 updated_at
-    _t16 = data.get('LastModifiedDate')
-    value = _j.fn_to_timestamp(_t16)
+    _t11 = data.get('LastModifiedDate')
+    value = _j.fn_to_timestamp(_t11)
     if value is not None:
         out['updated_at'] = value
     return out

@@ -157,12 +157,29 @@ class _Targets:
         return [(self.names[p], self.sink(p), comment_text(".".join(p))) for p in done]
 
 
+def _texts(rules: tuple[Rule, ...]) -> list[str]:
+    """The expressions the rules of one scope evaluate on its record (not their items')."""
+    texts: list[str] = []
+    for rule in rules:
+        if isinstance(rule, EachRule):
+            texts.append(rule.each.text)
+        elif isinstance(rule, FieldRule) and rule.expr is not None:
+            texts.append(rule.expr.text)
+        when = getattr(rule, "when", None)
+        if when is not None:
+            texts.append(when.text)
+    return texts
+
+
 class _Planner:
     def __init__(self, spec: MappingSpec, lookups: dict[str, Lookup]) -> None:
-        from accord.expr import emit_function, emit_inline
+        from accord.expr import SharedFilters, emit_function, emit_inline, shared_filter_keys
 
         self.emit_function = emit_function
         self.emit_inline = emit_inline
+        self.shared_filter_keys = shared_filter_keys
+        #: the filters the rules of the scope being planned share (computed once, in a local)
+        self.shared: SharedFilters | None = None
         self.spec = spec
         self.lookups = lookups
         self.functions: list[str] = []
@@ -200,7 +217,8 @@ class _Planner:
         self._syntax(expr)
         try:
             inline = self.emit_inline(expr.text, "record", objects=_OBJECTS,
-                                      condition=condition, first_temp=self.temp)
+                                      condition=condition, first_temp=self.temp,
+                                      shared=self.shared)
         except ExpressionError as exc:
             raise self._failed(expr, exc) from None
         if inline is not None:
@@ -229,6 +247,8 @@ class _Planner:
 
     def rule(self, rule: Rule, targets: _Targets) -> RulePlan:
         location = f"{self.spec.display}:{rule.line}"
+        if self.shared is not None:  # a rule under a `when` computes nothing later ones read
+            self.shared.recording = getattr(rule, "when", None) is None
         common: dict[str, Any] = {
             "comment": comment_text(f"{location} {rule.dotted}"),
             "rule": py_literal(location),
@@ -277,6 +297,7 @@ class _Planner:
             plan.objects = [(local, comment_text(".".join(path)))
                             for path, local in targets.names.items()]
         saved, self.temp = self.temp, 1
+        saved_shared, self.shared = self.shared, self.shared_filter_keys(_texts(rules))
         position = 0
         for r in rules:
             rule_plan = self.rule(r, targets)
@@ -286,6 +307,7 @@ class _Planner:
                 position += 1
             plan.rules.append(rule_plan)
         self.temp = saved
+        self.shared = saved_shared
         return name
 
     def top(self, expr: Expr, *, condition: bool = False) -> Code:

@@ -46,9 +46,11 @@ library (``reference_options()``), for differential tests.
 from accord.expr.compiled import (
     CompiledExpression,
     InlineCode,
+    SharedFilters,
     compile_expression,
     emit_function,
     emit_inline,
+    shared_filter_keys,
 )
 from accord.expr.parse import parse
 from accord.expr.reference import reference_options, reference_search
@@ -56,10 +58,12 @@ from accord.expr.reference import reference_options, reference_search
 __all__ = [
     "CompiledExpression",
     "InlineCode",
+    "SharedFilters",
     "compile_expression",
     "emit_function",
     "emit_inline",
     "parse",
     "reference_options",
     "reference_search",
+    "shared_filter_keys",
 ]

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.errors import ExpressionError
-from accord.expr.emitter import Emitter
+from accord.expr.emitter import Emitter, SharedFilters, filter_keys
 from accord.expr.parse import parse
 from accord.runtime import jmes
 from accord.runtime.jmes import Function
 
-__all__ = ["CompiledExpression", "InlineCode", "compile_expression", "emit_function",
-           "emit_inline"]
+__all__ = ["CompiledExpression", "InlineCode", "SharedFilters", "compile_expression",
+           "emit_function", "emit_inline", "shared_filter_keys"]
 
 
 def emit_function(
@@ -80,6 +80,7 @@ def emit_inline(
     condition: bool = False,
     first_temp: int = 1,
     functions: Mapping[str, Function] | None = None,
+    shared: SharedFilters | None = None,
 ) -> InlineCode | None:
     """``expression`` evaluated on the local ``current``, as statements for the caller's body.
 
@@ -91,13 +92,37 @@ def emit_inline(
     constant definitions (expression references, deeply nested projections, constant
     tables): call an ``emit_function`` then. Compile-time errors raise as in
     ``emit_function``.
+
+    ``shared``: the filters on ``current`` that expressions pasted into the same function
+    share (see :func:`shared_filter_keys`); this one reads the locals earlier ones computed,
+    and records the ones it computes (unless ``shared.recording`` is False).
     """
     tree = parse(expression)
-    emitter = Emitter(expression, functions, indent=0, first_temp=first_temp, objects=objects)
+    before = dict(shared.known) if shared is not None else {}
+    emitter = Emitter(expression, functions, indent=0, first_temp=first_temp, objects=objects,
+                      shared=shared, top=current)
     value = emitter.cond(tree, current) if condition else emitter.visit(tree, current)
     if emitter.preamble or emitter.constants:
+        if shared is not None:  # the caller emits a function call instead: nothing computed
+            shared.known.clear()
+            shared.known.update(before)
         return None
     return InlineCode(tuple(emitter.lines), value, emitter.counter + 1)
+
+
+def shared_filter_keys(expressions: list[str]) -> SharedFilters:
+    """The filters (``base[?condition]``) more than one of ``expressions`` (pasted into one
+    function, on the same current value) evaluates, for ``emit_inline(shared=...)``.
+    Expressions that do not parse are left out (``emit_inline`` reports them)."""
+    counts: dict[str, int] = {}
+    for expression in expressions:
+        try:
+            tree = parse(expression)
+        except ExpressionError:
+            continue
+        for key in filter_keys(tree):
+            counts[key] = counts.get(key, 0) + 1
+    return SharedFilters(frozenset(key for key, count in counts.items() if count > 1))
 
 
 def _one_line(expression: str) -> str:

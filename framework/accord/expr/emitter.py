@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from accord.errors import ExpressionError
@@ -23,7 +24,7 @@ from accord.expr.parse import Node, function_column
 from accord.runtime import jmes
 from accord.runtime.jmes import FUNCTIONS, Function
 
-__all__ = ["Emitter", "py_literal"]
+__all__ = ["Emitter", "SharedFilters", "filter_keys", "py_literal"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.get\((?:'[^'\\]*'|\"[^\"\\]*\")\)")
@@ -111,6 +112,44 @@ def _number_literal(node: Node) -> bool:
     )
 
 
+@dataclass
+class SharedFilters:
+    """Filters (``base[?condition]``) several expressions pasted into one function evaluate
+    on its current value: the first evaluation keeps the elements that pass (non-null) in a
+    local, later ones read that local (expressions are pure, so the list is the same).
+
+    ``wanted`` are the :func:`filter_keys` seen more than once; ``known`` maps a key to the
+    local holding its elements; ``recording`` is False while emitting code that runs only
+    under a condition (its locals may be unset later)."""
+
+    wanted: frozenset[str]
+    known: dict[str, str] = field(default_factory=dict)
+    recording: bool = True
+
+
+def _filter_key(node: Node) -> str | None:
+    """The identity of ``base[?condition]`` in a filter projection whose right side is the
+    element itself or a chain of field reads (null on a null element), else None."""
+    left, right, condition = node["children"]
+    if right["type"] not in ("identity", "current") and not _field_names(right):
+        return None
+    return repr((left, condition))
+
+
+def filter_keys(node: Node) -> list[str]:
+    """The keys of the shareable filters anywhere in the tree (see :class:`SharedFilters`)."""
+    keys: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.get("type") == "filter_projection":
+            key = _filter_key(current)
+            if key is not None:
+                keys.append(key)
+        stack.extend(child for child in current.get("children", ()) if isinstance(child, dict))
+    return keys
+
+
 class Emitter:
     """Emit one function body; use :meth:`emit_expression` once per instance."""
 
@@ -122,11 +161,17 @@ class Emitter:
         indent: int = 1,
         first_temp: int = 1,
         objects: Mapping[str, str] | None = None,
+        shared: SharedFilters | None = None,
+        top: str | None = None,
     ) -> None:
         self.expression = expression
+        #: filters shared with other expressions of the function, on the value ``top``
+        self.shared = shared
+        self.top = top
         self.extra = dict(functions or {})
         self.lines: list[str] = []
         self.indent = indent
+        self.top_indent = indent
         self.depth = 0
         self.counter = first_temp - 1
         #: names known to hold a value -> a name holding it when it is an object, else ``{}``
@@ -285,8 +330,35 @@ class Emitter:
 
     def visit_filter_projection(self, node: Node, current: str) -> str:
         left, right, condition = node["children"]
+        if self.shared is not None and current == self.top:
+            elements = self._shared_filter(node, current)
+            if elements is not None:
+                value = elements
+                for name in _field_names(right):
+                    value = f"_j.pluck({value}, {name!r})"
+                return value
         base = self.bind(self.visit(left, current))
         return self._project(base, right, condition, "list")
+
+    def _shared_filter(self, node: Node, current: str) -> str | None:
+        """The local holding ``base[?condition]``'s passing elements, computed here when
+        this is its first unconditional evaluation; None when it is not shared."""
+        assert self.shared is not None
+        key = _filter_key(node)
+        if key is None or key not in self.shared.wanted:
+            return None
+        known = self.shared.known.get(key)
+        if known is not None:
+            return known
+        if self.indent != self.top_indent or self.depth:  # runs under a condition
+            return None
+        left, _, condition = node["children"]
+        base = self.bind(self.visit(left, current))
+        elements = self._project(base, {"type": "identity", "children": []}, condition, "list")
+        if self.shared.recording:
+            self.emit(f"# {elements}: kept for the later rules with the same filter")
+            self.shared.known[key] = elements
+        return elements
 
     def _project(self, base: str, right: Node, condition: Node | None, over: str) -> str:
         """Loop over ``base`` (an array, or an object's values), keep non-null results."""
