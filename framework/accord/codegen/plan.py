@@ -44,6 +44,29 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OBJECTS = {"record": "data", "parent": "parent_data"}
 
 
+@dataclass(frozen=True)
+class _Locals:
+    """The names the code of one scope's rules uses: the value mapped, the locals holding it
+    (and the others) when an object, what ``parent()`` reads, the output and its objects."""
+
+    current: str = "record"
+    objects: tuple[tuple[str, str], ...] = tuple(_OBJECTS.items())
+    contexts: tuple[tuple[str, str], ...] = ()
+    out: str = "out"
+    prefix: str = "_o"
+
+
+_RECORD = _Locals()
+#: An ``each`` item mapped in the loop of the function mapping its parent (no call per item):
+#: the item is ``item`` (``item_data``), ``parent()`` is that function's ``record``.
+_ITEM = _Locals("item", (("item", "item_data"), ("record", "data")), (("parent", "record"),),
+                "row", "_r")
+
+
+class _NotInline(Exception):
+    """An item scope whose code needs a function of its own: it gets one."""
+
+
 @dataclass
 class Code:
     """An expression ready to paste: statements (unindented) then a value or a condition."""
@@ -75,6 +98,8 @@ class RulePlan:
     on_miss: str = "'error'"
     required: bool = False
     scope: str | None = None  # function mapping one item (each)
+    inline: ScopePlan | None = None  # or: the item's rules, pasted into the loop (each)
+    current: str = "record"  # the local holding the value the rule maps
     reason: str = ""
     attach: list[tuple[str, str, str]] = field(default_factory=list)  # (object, into, comment)
 
@@ -84,11 +109,14 @@ class ScopePlan:
     name: str
     rules: list[RulePlan] = field(default_factory=list)
     objects: list[tuple[str, str]] = field(default_factory=list)  # (local name, comment)
+    out: str = "out"
 
     def uses(self, name: str) -> bool:
-        """Whether a rule reads the local ``name`` (``data``, ``parent_data``)."""
+        """Whether a rule (or an item rule pasted in) reads the local ``name`` (``data``,
+        ``parent_data``, ``item_data``)."""
         return any(code.uses(name) for r in self.rules for code in (r.expr, r.when)
-                   if code is not None)
+                   if code is not None) or any(r.inline.uses(name) for r in self.rules
+                                               if r.inline is not None)
 
 
 @dataclass
@@ -133,7 +161,8 @@ class _Targets:
     A scope where a rule writes a whole object that another rule writes into keeps
     ``_m.put`` (which merges them)."""
 
-    def __init__(self, rules: tuple[Rule, ...]) -> None:
+    def __init__(self, rules: tuple[Rule, ...], out: str = "out", prefix: str = "_o") -> None:
+        self.out = out
         targets = [r.target for r in rules if not isinstance(r, NotApplicable)]
         whole = set(targets)
         self.static = not any(t[:n] in whole for t in targets for n in range(1, len(t)))
@@ -141,11 +170,11 @@ class _Targets:
         self.last: dict[tuple[str, ...], int] = {}
         for position, target in enumerate(targets):
             for n in range(1, len(target)):
-                self.names.setdefault(target[:n], f"_o{len(self.names) + 1}")
+                self.names.setdefault(target[:n], f"{prefix}{len(self.names) + 1}")
                 self.last[target[:n]] = position
 
     def holder(self, path: tuple[str, ...]) -> str:
-        return "out" if not path else self.names[path]
+        return self.out if not path else self.names[path]
 
     def sink(self, target: tuple[str, ...]) -> str:
         return f"{self.holder(target[:-1])}[{py_literal(target[-1])}]"
@@ -187,6 +216,7 @@ class _Planner:
         self.table_names: dict[str, str] = {}
         self.scopes: list[ScopePlan] = []
         self.temp = 1  # next temporary number in the function being planned
+        self.locals = _RECORD
 
     def _failed(self, expr: Expr, exc: ExpressionError) -> CodegenError:
         col = expr.col + (exc.column or 0) if "\n" not in expr.text else expr.col
@@ -216,14 +246,17 @@ class _Planner:
         call of a module-level function when it needs local definitions."""
         self._syntax(expr)
         try:
-            inline = self.emit_inline(expr.text, "record", objects=_OBJECTS,
-                                      condition=condition, first_temp=self.temp,
-                                      shared=self.shared)
+            inline = self.emit_inline(expr.text, self.locals.current,
+                                      objects=dict(self.locals.objects), condition=condition,
+                                      first_temp=self.temp, shared=self.shared,
+                                      contexts=dict(self.locals.contexts))
         except ExpressionError as exc:
             raise self._failed(expr, exc) from None
         if inline is not None:
             self.temp = inline.next_temp
             return Code(list(inline.lines), inline.value)
+        if self.locals is not _RECORD:
+            raise _NotInline
         call = f"{self.compile(expr)}(record, root=root, parent=parent)"
         return Code([], f"_j.is_true({call})" if condition else call)
 
@@ -253,6 +286,7 @@ class _Planner:
             "comment": comment_text(f"{location} {rule.dotted}"),
             "rule": py_literal(location),
             "dotted": py_literal(rule.dotted),
+            "current": self.locals.current,
         }
         if isinstance(rule, NotApplicable):
             return RulePlan(kind="n/a", path="'$'", sink="", reason=comment_text(rule.reason),
@@ -269,9 +303,10 @@ class _Planner:
             path = _json_path(_source_path(ast))
             when = self.code(rule.when, condition=True) if rule.when else None
             items = self.code(rule.each)
-            scope = self.scope(rule.rules, f"_map_{len(self.scopes)}")
+            inline = self.inline_scope(rule.rules)
+            scope = None if inline else self.scope(rule.rules, f"_map_{len(self.scopes)}")
             return RulePlan(kind="each", path=py_literal(path), expr=items, when=when,
-                            scope=scope, **common)
+                            scope=scope, inline=inline, **common)
         names = None
         expr = None
         when = self.code(rule.when, condition=True) if rule.when else None
@@ -290,13 +325,38 @@ class _Planner:
             required=rule.required, **common)
 
     def scope(self, rules: tuple[Rule, ...], name: str) -> str:
+        """Plan the function ``name`` mapping one value by ``rules``."""
         plan = ScopePlan(name)
         self.scopes.append(plan)
-        targets = _Targets(rules)
+        saved, self.temp = self.temp, 1
+        saved_locals, self.locals = self.locals, _RECORD
+        self.fill(plan, rules)
+        self.temp, self.locals = saved, saved_locals
+        return name
+
+    def inline_scope(self, rules: tuple[Rule, ...]) -> ScopePlan | None:
+        """The rules of an ``each`` item, planned to be pasted into the parent's loop; None
+        when the item needs a function (nested ``each``, merged targets, an expression that
+        is not inlined)."""
+        if any(isinstance(r, EachRule) for r in rules) or not _Targets(rules).static:
+            return None
+        plan = ScopePlan("", out=_ITEM.out)
+        saved = (self.locals, self.shared, self.temp, len(self.functions))
+        self.locals = _ITEM
+        try:
+            self.fill(plan, rules)
+        except _NotInline:
+            self.locals, self.shared, self.temp = saved[:3]
+            del self.functions[saved[3]:]
+            return None
+        self.locals, self.shared = saved[:2]
+        return plan
+
+    def fill(self, plan: ScopePlan, rules: tuple[Rule, ...]) -> None:
+        targets = _Targets(rules, self.locals.out, self.locals.prefix)
         if targets.static:
             plan.objects = [(local, comment_text(".".join(path)))
                             for path, local in targets.names.items()]
-        saved, self.temp = self.temp, 1
         saved_shared, self.shared = self.shared, self.shared_filter_keys(_texts(rules))
         position = 0
         for r in rules:
@@ -306,9 +366,7 @@ class _Planner:
                     rule_plan.attach = targets.attach_after(position)
                 position += 1
             plan.rules.append(rule_plan)
-        self.temp = saved
         self.shared = saved_shared
-        return name
 
     def top(self, expr: Expr, *, condition: bool = False) -> Code:
         """The spec's ``when`` or ``key``, in a function of its own."""

@@ -81,6 +81,7 @@ def emit_inline(
     first_temp: int = 1,
     functions: Mapping[str, Function] | None = None,
     shared: SharedFilters | None = None,
+    contexts: Mapping[str, str] | None = None,
 ) -> InlineCode | None:
     """``expression`` evaluated on the local ``current``, as statements for the caller's body.
 
@@ -95,12 +96,13 @@ def emit_inline(
 
     ``shared``: the filters on ``current`` that expressions pasted into the same function
     share (see :func:`shared_filter_keys`); this one reads the locals earlier ones computed,
-    and records the ones it computes (unless ``shared.recording`` is False).
+    and records the ones it computes (unless ``shared.recording`` is False). ``contexts``
+    renames the locals ``root()`` and ``parent()`` read (``{"parent": "record"}``).
     """
     tree = parse(expression)
     before = dict(shared.known) if shared is not None else {}
     emitter = Emitter(expression, functions, indent=0, first_temp=first_temp, objects=objects,
-                      shared=shared, top=current)
+                      shared=shared, top=current, contexts=contexts)
     value = emitter.cond(tree, current) if condition else emitter.visit(tree, current)
     if emitter.preamble or emitter.constants:
         if shared is not None:  # the caller emits a function call instead: nothing computed

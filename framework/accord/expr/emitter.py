@@ -163,11 +163,14 @@ class Emitter:
         objects: Mapping[str, str] | None = None,
         shared: SharedFilters | None = None,
         top: str | None = None,
+        contexts: Mapping[str, str] | None = None,
     ) -> None:
         self.expression = expression
         #: filters shared with other expressions of the function, on the value ``top``
         self.shared = shared
         self.top = top
+        #: the locals ``root()`` and ``parent()`` read
+        self.contexts = {"root": "root", "parent": "parent", **(contexts or {})}
         self.extra = dict(functions or {})
         self.lines: list[str] = []
         self.indent = indent
@@ -588,9 +591,9 @@ class Emitter:
             )
         if spec.context == "root":
             self.uses_root = True
-            return "root"
+            return self.contexts["root"]
         if spec.context == "parent":
-            return "parent"
+            return self.contexts["parent"]
         fused = self._money_text(node, current)
         if fused is not None:
             return fused
