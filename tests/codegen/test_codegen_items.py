@@ -85,3 +85,15 @@ def test_items_with_an_expression_needing_a_function(tmp_path: Path) -> None:
     assert "def _map_1(" in text and "def _expr_" in text
     assert mod.transform({"xs": [{"n": 1, "ys": [{"n": 2}, {"n": 5}]}]}) == {
         "lines": [{"top": 5, "n": 1}]}
+
+
+def test_the_record_rules_are_transform_itself(tmp_path: Path) -> None:
+    fields = ("  me: root().id\n  up: parent()\n  sorted: \"sort_by(xs, &n)[*].n\"\n"
+              "  groups:\n    each: gs\n    fields:\n      top: root().id\n"
+              "      members:\n        each: ms\n        fields:\n          top: root().id\n")
+    mod, text = module(tmp_path, fields)
+    assert "def _map_0(" not in text and "    root = record\n" in text
+    assert "    parent = None  # no parent() at the top level\n" in text
+    record = {"id": "r", "xs": [{"n": 2}, {"n": 1}], "gs": [{"ms": [{}]}]}
+    assert mod.transform(record) == {"me": "r", "sorted": [1, 2],
+                                     "groups": [{"top": "r", "members": [{"top": "r"}]}]}
