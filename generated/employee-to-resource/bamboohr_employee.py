@@ -42,7 +42,11 @@ def key(record: Any) -> str:
         _t1 = data.get('id')
         _t2 = _j.fn_sha256(record)
         _t3 = ['bamboohr', _t1, _t2]
-    value = _j.fn_join('|', _t3)
+    try:
+        _t4 = '|'.join(_t3) if type(_t3) is list else _j.fn_join('|', _t3)
+    except TypeError:  # an element is not a string: join() explains
+        _t4 = _j.fn_join('|', _t3)
+    value = _t4
     return value if type(value) is str else _m.key_text(value, rule='mappings/employee-to-resource/bamboohr_employee.yaml:17')
 
 
@@ -61,7 +65,11 @@ def transform(record: Any) -> dict[str, Any]:
     else:
         _t1 = data.get('id')
         _t2 = ['res-bhr', _t1]
-    value = _j.fn_join('-', _t2)
+    try:
+        _t3 = '-'.join(_t2) if type(_t2) is list else _j.fn_join('-', _t2)
+    except TypeError:  # an element is not a string: join() explains
+        _t3 = _j.fn_join('-', _t2)
+    value = _t3
     if value is None:
         _m.missing('id', 'mappings/employee-to-resource/bamboohr_employee.yaml:19', '$')
     out['id'] = value
@@ -87,15 +95,15 @@ def transform(record: Any) -> dict[str, Any]:
     out['last_name'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:23 preferred_name
-    _t5 = data.get('preferredName')
-    _t6 = data.get('firstName')
-    _t4 = _j.ne(_t5, _t6)
-    if (_t4 or type(_t4) in (int, float)):
-        _t4 = data.get('preferredName')
-    _t3 = _t4
-    if not (_t3 or type(_t3) in (int, float)):
-        _t3 = None
-    value = _t3
+    _t6 = data.get('preferredName')
+    _t7 = data.get('firstName')
+    _t5 = _j.ne(_t6, _t7)
+    if (_t5 or type(_t5) in (int, float)):
+        _t5 = data.get('preferredName')
+    _t4 = _t5
+    if not (_t4 or type(_t4) in (int, float)):
+        _t4 = None
+    value = _t4
     if value is not None:
         out['preferred_name'] = value
 
@@ -105,16 +113,16 @@ def transform(record: Any) -> dict[str, Any]:
         out['email'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:27 employment_status
-    _t7 = (data.get('status') == 'Inactive')
-    if not (_t7 or type(_t7) in (int, float)):
-        _t7 = (data.get('employmentStatus') == 'Terminated')
-    _t8 = data.get('terminationDate')
-    if (_t8 or type(_t8) in (int, float)):
-        _t8 = (data.get('terminationDate') != '0000-00-00')
-    _t9 = _j.fn_if(_t8, 'terminated', 'inactive')
-    _t10 = (data.get('employmentStatus') == 'Leave of Absence')
-    _t11 = _j.fn_if(_t10, 'on_leave', 'active')
-    value = _j.fn_if(_t7, _t9, _t11)
+    _t8 = (data.get('status') == 'Inactive')
+    if not (_t8 or type(_t8) in (int, float)):
+        _t8 = (data.get('employmentStatus') == 'Terminated')
+    _t9 = data.get('terminationDate')
+    if (_t9 or type(_t9) in (int, float)):
+        _t9 = (data.get('terminationDate') != '0000-00-00')
+    _t10 = _j.fn_if(_t9, 'terminated', 'inactive')
+    _t11 = (data.get('employmentStatus') == 'Leave of Absence')
+    _t12 = _j.fn_if(_t11, 'on_leave', 'active')
+    value = _j.fn_if(_t8, _t10, _t12)
     if value is None:
         _m.missing('employment_status', 'mappings/employee-to-resource/bamboohr_employee.yaml:27', '$')
     out['employment_status'] = value
@@ -178,16 +186,20 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:56 cost_center
     if record is None:
-        _t14 = None
+        _t15 = None
     else:
-        _t12 = data.get('location')
-        if not (_t12 or type(_t12) in (int, float)):
-            _t12 = ''
-        _t13 = data.get('department')
+        _t13 = data.get('location')
         if not (_t13 or type(_t13) in (int, float)):
             _t13 = ''
-        _t14 = [_t12, _t13]
-    value = _j.fn_join('|', _t14)
+        _t14 = data.get('department')
+        if not (_t14 or type(_t14) in (int, float)):
+            _t14 = ''
+        _t15 = [_t13, _t14]
+    try:
+        _t16 = '|'.join(_t15) if type(_t15) is list else _j.fn_join('|', _t15)
+    except TypeError:  # an element is not a string: join() explains
+        _t16 = _j.fn_join('|', _t15)
+    value = _t16
     if type(value) is str and value in _LOOKUP_4:
         value = _LOOKUP_4[value]
     elif value is not None:
@@ -213,39 +225,39 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:62 hire_date
     if (data.get('hireDate') != '0000-00-00'):
-        _t15 = data.get('hireDate')
-        value = _j.fn_to_date(_t15)
+        _t17 = data.get('hireDate')
+        value = _j.fn_to_date(_t17)
         if value is not None:
             out['hire_date'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:63 termination_date
     if (data.get('terminationDate') != '0000-00-00'):
-        _t16 = data.get('terminationDate')
-        value = _j.fn_to_date(_t16)
+        _t18 = data.get('terminationDate')
+        value = _j.fn_to_date(_t18)
         if value is not None:
             out['termination_date'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:67 standard_cost_rate.amount
     if ((data.get('payRate') is not None) and ((data.get('payType') == 'Hourly') or (data.get('payPeriod') == 'Year'))):
-        _t17 = (data.get('payPeriod') == 'Year')
-        _t18 = data.get('payRate')
-        _t19 = _j.fn_split(_t18, ' ')
-        _t20 = (_t19[0] if isinstance(_t19, list) and len(_t19) > 0 else None)
-        _t21 = _j.fn_divide(_t20, 2080)
-        _t22 = _j.round_to_string(_t21, 2)
-        _t23 = data.get('payRate')
-        _t24 = _j.fn_split(_t23, ' ')
-        _t25 = (_t24[0] if isinstance(_t24, list) and len(_t24) > 0 else None)
-        value = _j.fn_if(_t17, _t22, _t25)
+        _t19 = (data.get('payPeriod') == 'Year')
+        _t20 = data.get('payRate')
+        _t21 = _j.fn_split(_t20, ' ')
+        _t22 = (_t21[0] if isinstance(_t21, list) and len(_t21) > 0 else None)
+        _t23 = _j.fn_divide(_t22, 2080)
+        _t24 = _j.round_to_string(_t23, 2)
+        _t25 = data.get('payRate')
+        _t26 = _j.fn_split(_t25, ' ')
+        _t27 = (_t26[0] if isinstance(_t26, list) and len(_t26) > 0 else None)
+        value = _j.fn_if(_t19, _t24, _t27)
         if value is not None:
             _o4['amount'] = value
 
     # mappings/employee-to-resource/bamboohr_employee.yaml:74 standard_cost_rate.currency
     if ((data.get('payRate') is not None) and ((data.get('payType') == 'Hourly') or (data.get('payPeriod') == 'Year'))):
-        _t26 = data.get('payRate')
-        _t27 = _j.fn_split(_t26, ' ')
-        _t28 = (_t27[1] if isinstance(_t27, list) and len(_t27) > 1 else None)
-        value = _t28
+        _t28 = data.get('payRate')
+        _t29 = _j.fn_split(_t28, ' ')
+        _t30 = (_t29[1] if isinstance(_t29, list) and len(_t29) > 1 else None)
+        value = _t30
         if value is not None:
             _o4['currency'] = value
     if _o4:  # standard_cost_rate

@@ -44,7 +44,11 @@ def key(record: Any) -> str:
         if not (_t3 or type(_t3) in (int, float)):
             _t3 = ''
         _t4 = [_t1, _t2, _t3]
-    value = _j.fn_join('|', _t4)
+    try:
+        _t5 = '|'.join(_t4) if type(_t4) is list else _j.fn_join('|', _t4)
+    except TypeError:  # an element is not a string: join() explains
+        _t5 = _j.fn_join('|', _t4)
+    value = _t5
     return value if type(value) is str else _m.key_text(value, rule='mappings/invoice-to-status/xero_invoice.yaml:12')
 
 

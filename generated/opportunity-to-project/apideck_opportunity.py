@@ -37,7 +37,11 @@ def key(record: Any) -> str:
         if not (_t2 or type(_t2) in (int, float)):
             _t2 = ''
         _t3 = [_t1, _t2]
-    value = _j.fn_join('|', _t3)
+    try:
+        _t4 = '|'.join(_t3) if type(_t3) is list else _j.fn_join('|', _t3)
+    except TypeError:  # an element is not a string: join() explains
+        _t4 = _j.fn_join('|', _t3)
+    value = _t4
     return value if type(value) is str else _m.key_text(value, rule='mappings/opportunity-to-project/apideck_opportunity.yaml:8')
 
 
@@ -56,7 +60,11 @@ def transform(record: Any) -> dict[str, Any]:
     else:
         _t1 = data.get('id')
         _t2 = ['prj', _t1]
-    value = _j.fn_join('-', _t2)
+    try:
+        _t3 = '-'.join(_t2) if type(_t2) is list else _j.fn_join('-', _t2)
+    except TypeError:  # an element is not a string: join() explains
+        _t3 = _j.fn_join('-', _t2)
+    value = _t3
     if value is None:
         _m.missing('id', 'mappings/opportunity-to-project/apideck_opportunity.yaml:10', '$')
     out['id'] = value
@@ -125,8 +133,8 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/opportunity-to-project/apideck_opportunity.yaml:26 budget.amount
     if (data.get('monetary_amount') is not None):
-        _t3 = data.get('monetary_amount')
-        value = _j.fn_to_string(_t3)
+        _t4 = data.get('monetary_amount')
+        value = _j.fn_to_string(_t4)
         if value is not None:
             _o4['amount'] = value
 

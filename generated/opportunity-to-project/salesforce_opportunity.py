@@ -37,7 +37,11 @@ def key(record: Any) -> str:
         _t1 = data.get('Id')
         _t2 = data.get('LastModifiedDate')
         _t3 = [_t1, _t2]
-    value = _j.fn_join('|', _t3)
+    try:
+        _t4 = '|'.join(_t3) if type(_t3) is list else _j.fn_join('|', _t3)
+    except TypeError:  # an element is not a string: join() explains
+        _t4 = _j.fn_join('|', _t3)
+    value = _t4
     return value if type(value) is str else _m.key_text(value, rule='mappings/opportunity-to-project/salesforce_opportunity.yaml:10')
 
 
@@ -56,7 +60,11 @@ def transform(record: Any) -> dict[str, Any]:
     else:
         _t1 = data.get('Id')
         _t2 = ['prj', _t1]
-    value = _j.fn_join('-', _t2)
+    try:
+        _t3 = '-'.join(_t2) if type(_t2) is list else _j.fn_join('-', _t2)
+    except TypeError:  # an element is not a string: join() explains
+        _t3 = _j.fn_join('-', _t2)
+    value = _t3
     if value is None:
         _m.missing('id', 'mappings/opportunity-to-project/salesforce_opportunity.yaml:12', '$')
     out['id'] = value
@@ -90,10 +98,10 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:17 customer.name
     try:
-        _t3 = (data.get('Account') or {}).get('Name')
+        _t4 = (data.get('Account') or {}).get('Name')
     except AttributeError:
-        _t3 = None
-    value = _t3
+        _t4 = None
+    value = _t4
     if value is not None:
         _o2['name'] = value
     if _o2:  # customer
@@ -128,8 +136,8 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:23 budget.amount
     if (data.get('Amount') is not None):
-        _t4 = data.get('Amount')
-        value = _j.round_to_string(_t4, 2)
+        _t5 = data.get('Amount')
+        value = _j.round_to_string(_t5, 2)
         if value is not None:
             _o4['amount'] = value
 
@@ -144,32 +152,32 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:25 planned_hours
     try:
-        _t6 = (data.get('OpportunityLineItems') or {}).get('records')
+        _t7 = (data.get('OpportunityLineItems') or {}).get('records')
     except AttributeError:
-        _t6 = None
-    if isinstance(_t6, list):
-        _t7 = []
-        for _e8 in _t6:
-            try:
-                _t9 = _e8.get('Hours__c')
-            except AttributeError:
-                _t9 = None
-            if not (_t9 > 0 if type(_t9) in (int, float) else None):
-                continue
-            if _e8 is not None:
-                _t7.append(_e8)
-    else:
         _t7 = None
-    # _t7: kept for the later rules with the same filter
-    _t5 = _j.pluck(_t7, 'Hours__c')
-    if not (_t5 or type(_t5) in (int, float)):
-        _t5 = []
-    value = _j.fn_sum(_t5)
+    if isinstance(_t7, list):
+        _t8 = []
+        for _e9 in _t7:
+            try:
+                _t10 = _e9.get('Hours__c')
+            except AttributeError:
+                _t10 = None
+            if not (_t10 > 0 if type(_t10) in (int, float) else None):
+                continue
+            if _e9 is not None:
+                _t8.append(_e9)
+    else:
+        _t8 = None
+    # _t8: kept for the later rules with the same filter
+    _t6 = _j.pluck(_t8, 'Hours__c')
+    if not (_t6 or type(_t6) in (int, float)):
+        _t6 = []
+    value = _j.fn_sum(_t6)
     if value is not None:
         out['planned_hours'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:26 roles
-    items = _t7
+    items = _t8
     if isinstance(items, list):
         mapped = []
         try:
@@ -201,8 +209,8 @@ def transform(record: Any) -> dict[str, Any]:
                 row['hours'] = value
 
                 # mappings/opportunity-to-project/salesforce_opportunity.yaml:33 rate.amount
-                _t10 = item_data.get('UnitPrice')
-                value = _j.round_to_string(_t10, 2)
+                _t11 = item_data.get('UnitPrice')
+                value = _j.round_to_string(_t11, 2)
                 if value is not None:
                     _r1['amount'] = value
 
@@ -215,9 +223,9 @@ def transform(record: Any) -> dict[str, Any]:
                     row['rate'] = _r1
 
                 # mappings/opportunity-to-project/salesforce_opportunity.yaml:35 amount.amount
-                _t11 = item_data.get('Quantity')
-                _t12 = item_data.get('UnitPrice')
-                value = _j.multiply_round_to_string(_t11, _t12, 2)
+                _t12 = item_data.get('Quantity')
+                _t13 = item_data.get('UnitPrice')
+                value = _j.multiply_round_to_string(_t12, _t13, 2)
                 if value is not None:
                     _r2['amount'] = value
 
@@ -241,14 +249,14 @@ def transform(record: Any) -> dict[str, Any]:
         _m.as_items(items, rule='mappings/opportunity-to-project/salesforce_opportunity.yaml:26', path='$')
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:38 created_at
-    _t13 = data.get('CreatedDate')
-    value = _j.fn_to_timestamp(_t13)
+    _t14 = data.get('CreatedDate')
+    value = _j.fn_to_timestamp(_t14)
     if value is not None:
         out['created_at'] = value
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:41 updated_at
-    _t14 = data.get('LastModifiedDate')
-    value = _j.fn_to_timestamp(_t14)
+    _t15 = data.get('LastModifiedDate')
+    value = _j.fn_to_timestamp(_t15)
     if value is not None:
         out['updated_at'] = value
     return out

@@ -35,7 +35,11 @@ def key(record: Any) -> str:
         if not (_t3 or type(_t3) in (int, float)):
             _t3 = ''
         _t4 = [_t2, _t3]
-    value = _j.fn_join('|', _t4)
+    try:
+        _t5 = '|'.join(_t4) if type(_t4) is list else _j.fn_join('|', _t4)
+    except TypeError:  # an element is not a string: join() explains
+        _t5 = _j.fn_join('|', _t4)
+    value = _t5
     return value if type(value) is str else _m.key_text(value, rule='mappings/time-to-actuals/harvest_time_entry.yaml:8')
 
 
@@ -58,14 +62,18 @@ def transform(record: Any) -> dict[str, Any]:
         _t1 = data.get('id')
         _t2 = _j.fn_to_string(_t1)
         _t3 = ['hv', _t2]
-    value = _j.fn_join('-', _t3)
+    try:
+        _t4 = '-'.join(_t3) if type(_t3) is list else _j.fn_join('-', _t3)
+    except TypeError:  # an element is not a string: join() explains
+        _t4 = _j.fn_join('-', _t3)
+    value = _t4
     if value is None:
         _m.missing('id', 'mappings/time-to-actuals/harvest_time_entry.yaml:10', '$')
     out['id'] = value
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:11 external_ids.harvest
-    _t4 = data.get('id')
-    value = _j.fn_to_string(_t4)
+    _t5 = data.get('id')
+    value = _j.fn_to_string(_t5)
     if value is None:
         _m.missing('external_ids.harvest', 'mappings/time-to-actuals/harvest_time_entry.yaml:11', '$')
     _o1['harvest'] = value
@@ -74,10 +82,10 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:12 resource.external_ids.harvest
     try:
-        _t5 = (data.get('user') or {}).get('id')
+        _t6 = (data.get('user') or {}).get('id')
     except AttributeError:
-        _t5 = None
-    value = _j.fn_to_string(_t5)
+        _t6 = None
+    value = _j.fn_to_string(_t6)
     if value is None:
         _m.missing('resource.external_ids.harvest', 'mappings/time-to-actuals/harvest_time_entry.yaml:12', '$')
     _o3['harvest'] = value
@@ -86,10 +94,10 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:13 resource.name
     try:
-        _t6 = (data.get('user') or {}).get('name')
+        _t7 = (data.get('user') or {}).get('name')
     except AttributeError:
-        _t6 = None
-    value = _t6
+        _t7 = None
+    value = _t7
     if value is not None:
         _o2['name'] = value
     if _o2:  # resource
@@ -97,10 +105,10 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:14 project.external_ids.harvest
     try:
-        _t7 = (data.get('project') or {}).get('id')
+        _t8 = (data.get('project') or {}).get('id')
     except AttributeError:
-        _t7 = None
-    value = _j.fn_to_string(_t7)
+        _t8 = None
+    value = _j.fn_to_string(_t8)
     if value is None:
         _m.missing('project.external_ids.harvest', 'mappings/time-to-actuals/harvest_time_entry.yaml:14', '$')
     _o5['harvest'] = value
@@ -109,10 +117,10 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:15 project.name
     try:
-        _t8 = (data.get('project') or {}).get('name')
+        _t9 = (data.get('project') or {}).get('name')
     except AttributeError:
-        _t8 = None
-    value = _t8
+        _t9 = None
+    value = _t9
     if value is not None:
         _o4['name'] = value
     if _o4:  # project
@@ -120,15 +128,15 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:16 task.external_ids.harvest
     try:
-        _t9 = (data.get('task') or {}).get('id')
+        _t10 = (data.get('task') or {}).get('id')
     except AttributeError:
-        _t9 = None
-    if (_t9 is not None):
+        _t10 = None
+    if (_t10 is not None):
         try:
-            _t10 = (data.get('task') or {}).get('id')
+            _t11 = (data.get('task') or {}).get('id')
         except AttributeError:
-            _t10 = None
-        value = _j.fn_to_string(_t10)
+            _t11 = None
+        value = _j.fn_to_string(_t11)
         if value is not None:
             _o7['harvest'] = value
     if _o7:  # task.external_ids
@@ -136,15 +144,15 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:17 task.name
     try:
-        _t11 = (data.get('task') or {}).get('id')
+        _t12 = (data.get('task') or {}).get('id')
     except AttributeError:
-        _t11 = None
-    if (_t11 is not None):
+        _t12 = None
+    if (_t12 is not None):
         try:
-            _t12 = (data.get('task') or {}).get('name')
+            _t13 = (data.get('task') or {}).get('name')
         except AttributeError:
-            _t12 = None
-        value = _t12
+            _t13 = None
+        value = _t13
         if value is not None:
             _o6['name'] = value
     if _o6:  # task
@@ -174,8 +182,8 @@ def transform(record: Any) -> dict[str, Any]:
     out['billable'] = value
 
     # mappings/time-to-actuals/harvest_time_entry.yaml:22 approval_status
-    _t13 = data.get('is_closed')
-    value = _j.fn_if(_t13, 'approved', 'submitted')
+    _t14 = data.get('is_closed')
+    value = _j.fn_if(_t14, 'approved', 'submitted')
     if value is not None:
         out['approval_status'] = value
 

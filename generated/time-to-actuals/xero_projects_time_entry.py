@@ -34,7 +34,11 @@ def key(record: Any) -> str:
         _t1 = data.get('timeEntryId')
         _t2 = _j.fn_sha256(record)
         _t3 = [_t1, _t2]
-    value = _j.fn_join('|', _t3)
+    try:
+        _t4 = '|'.join(_t3) if type(_t3) is list else _j.fn_join('|', _t3)
+    except TypeError:  # an element is not a string: join() explains
+        _t4 = _j.fn_join('|', _t3)
+    value = _t4
     return value if type(value) is str else _m.key_text(value, rule='mappings/time-to-actuals/xero_projects_time_entry.yaml:11')
 
 
@@ -56,7 +60,11 @@ def transform(record: Any) -> dict[str, Any]:
     else:
         _t1 = data.get('timeEntryId')
         _t2 = ['te-xero', _t1]
-    value = _j.fn_join('-', _t2)
+    try:
+        _t3 = '-'.join(_t2) if type(_t2) is list else _j.fn_join('-', _t2)
+    except TypeError:  # an element is not a string: join() explains
+        _t3 = _j.fn_join('-', _t2)
+    value = _t3
     if value is None:
         _m.missing('id', 'mappings/time-to-actuals/xero_projects_time_entry.yaml:13', '$')
     out['id'] = value
@@ -100,16 +108,16 @@ def transform(record: Any) -> dict[str, Any]:
         out['task'] = _o6
 
     # mappings/time-to-actuals/xero_projects_time_entry.yaml:18 work_date
-    _t3 = data.get('dateUtc')
-    value = _j.fn_to_date(_t3)
+    _t4 = data.get('dateUtc')
+    value = _j.fn_to_date(_t4)
     if value is None:
         _m.missing('work_date', 'mappings/time-to-actuals/xero_projects_time_entry.yaml:18', '$')
     out['work_date'] = value
 
     # mappings/time-to-actuals/xero_projects_time_entry.yaml:22 hours
     if (data.get('duration') is not None):
-        _t4 = data.get('duration')
-        value = _j.fn_divide(_t4, 60)
+        _t5 = data.get('duration')
+        value = _j.fn_divide(_t5, 60)
         if value is None:
             _m.missing('hours', 'mappings/time-to-actuals/xero_projects_time_entry.yaml:22', '$')
         out['hours'] = value

@@ -161,3 +161,18 @@ def test_money_chains_compile_to_one_fused_call() -> None:
     three = compile_expression("to_string(round(multiply(q, p, `2`), `2`))")
     assert "_j.fn_multiply(" in three.source and "_j.round_to_string(" in three.source
     assert three({"q": 3, "p": 0.1}) == "0.6"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.lists(st.one_of(st.text(max_size=3), st.integers(), st.none()), max_size=4),
+    st.lists(st.text(max_size=3), max_size=4),
+    st.text(max_size=4), st.none(), st.integers(),
+    st.dictionaries(st.text(max_size=2), st.text(max_size=2), max_size=2),
+))
+def test_join_with_a_literal_glue_is_inlined_as_the_checked_join(values: Any) -> None:
+    from accord.expr import compile_expression
+
+    compiled = compile_expression("join('-', v)")
+    assert "'-'.join(" in compiled.source
+    assert outcome(compiled, {"v": values}) == outcome(FUNCTIONS["join"].checked, "-", values)

@@ -597,6 +597,11 @@ class Emitter:
         fused = self._money_text(node, current)
         if fused is not None:
             return fused
+        if (name == "join" and name not in self.extra and count == 2
+                and node["children"][0]["type"] == "literal"
+                and isinstance(node["children"][0]["value"], str)):
+            return self._join(py_literal(node["children"][0]["value"]),
+                              self.operand(self.visit(node["children"][1], current)))
         arguments = []
         for position, child in enumerate(node["children"]):
             if position == 0 and _read_only_table(name, child):
@@ -604,6 +609,18 @@ class Emitter:
             else:
                 arguments.append(self.operand(self.visit(child, current)))
         return f"{reference}({', '.join(arguments)})"
+
+    def _join(self, glue: str, values: str) -> str:
+        """``join('<glue>', values)``: ``str.join`` on an array of strings, without a call of
+        the function; anything else (a non-string element, not an array) goes to
+        ``_j.fn_join``, which gives the value or error of ``join``."""
+        result = self.tmp()
+        self.emit("try:")
+        self.emit(f"    {result} = {glue}.join({values}) if type({values}) is list "
+                  f"else _j.fn_join({glue}, {values})")
+        self.emit("except TypeError:  # an element is not a string: join() explains")
+        self.emit(f"    {result} = _j.fn_join({glue}, {values})")
+        return result
 
     def _money_text(self, node: Node, current: str) -> str | None:
         """``to_string(round(x, n))`` and ``to_string(round(multiply(a, b), n))`` as one call
