@@ -4,30 +4,9 @@ semantics as the general path (``_m.put``, a compiled function per expression)."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from accord.codegen import generate
 from accord.expr import emit_inline
-from accord.mapping import load_mappings
-
-HEAD = """accord: mapping/v1
-name: t.inline
-version: 1.0.0
-source: {contract: src@1.0.0}
-target: {contract: tgt@1.0.0}
-"""
-
-
-def module(tmp_path: Path, fields: str) -> tuple[Any, str]:
-    (tmp_path / "contracts").mkdir()
-    spec = tmp_path / "mappings" / "flow" / "spec.yaml"
-    spec.parent.mkdir(parents=True)
-    spec.write_text(HEAD + "fields:\n" + fields, "utf-8")
-    files, diags = generate(load_mappings(tmp_path))
-    assert diags == []
-    namespace: dict[str, Any] = {}
-    exec(compile(files[0].text, "generated.py", "exec"), namespace)
-    return type("Module", (), namespace), files[0].text
+from spec_modules import module
 
 
 def test_static_nested_targets_are_attached_only_when_non_empty(tmp_path: Path) -> None:

@@ -6,19 +6,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-from accord.codegen import generate
 from accord.errors import TransformError
-from accord.mapping import load_mappings
-
-HEAD = """accord: mapping/v1
-name: t.items
-version: 1.0.0
-source: {contract: src@1.0.0}
-target: {contract: tgt@1.0.0}
-"""
+from spec_modules import module
 
 ITEMS = """  id: id
   lines:
@@ -29,18 +20,6 @@ ITEMS = """  id: id
       amount.currency: {expr: parent().currency, default: USD}
       source: {expr: parent().id, when: "n > `1`"}
 """
-
-
-def module(tmp_path: Path, fields: str) -> tuple[Any, str]:
-    (tmp_path / "contracts").mkdir()
-    spec = tmp_path / "mappings" / "flow" / "spec.yaml"
-    spec.parent.mkdir(parents=True)
-    spec.write_text(HEAD + "fields:\n" + fields, "utf-8")
-    files, diags = generate(load_mappings(tmp_path))
-    assert diags == []
-    namespace: dict[str, Any] = {}
-    exec(compile(files[0].text, "generated.py", "exec"), namespace)
-    return type("Module", (), namespace), files[0].text
 
 
 def test_simple_items_are_mapped_in_the_loop(tmp_path: Path) -> None:

@@ -6,16 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from accord.codegen import generate
 from accord.expr import reference_search
-from accord.mapping import load_mappings
-
-HEAD = """accord: mapping/v1
-name: t.shared
-version: 1.0.0
-source: {contract: src@1.0.0}
-target: {contract: tgt@1.0.0}
-"""
+from spec_modules import module
 
 RECORDS: list[Any] = [
     {"xs": [{"n": 2, "k": "a"}, {"n": 0, "k": "b"}, None, "s", {"k": "c"}, {"n": 3}],
@@ -27,18 +19,6 @@ RECORDS: list[Any] = [
     {},
     "not an object",
 ]
-
-
-def module(tmp_path: Path, fields: str) -> tuple[Any, str]:
-    (tmp_path / "contracts").mkdir()
-    spec = tmp_path / "mappings" / "flow" / "spec.yaml"
-    spec.parent.mkdir(parents=True)
-    spec.write_text(HEAD + "fields:\n" + fields, "utf-8")
-    files, diags = generate(load_mappings(tmp_path))
-    assert diags == []
-    namespace: dict[str, Any] = {}
-    exec(compile(files[0].text, "generated.py", "exec"), namespace)
-    return type("Module", (), namespace), files[0].text
 
 
 def expected(rules: dict[str, str], record: Any) -> dict[str, Any]:
