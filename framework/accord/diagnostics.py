@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -17,7 +18,17 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["Diagnostic", "Severity", "render", "render_json", "render_junit", "render_text"]
+__all__ = [
+    "Diagnostic",
+    "JUnitCase",
+    "Severity",
+    "junit_cases",
+    "render",
+    "render_json",
+    "render_junit",
+    "render_junit_cases",
+    "render_text",
+]
 
 
 class Severity(StrEnum):
@@ -91,29 +102,84 @@ def render_json(diagnostics: Sequence[Diagnostic], **summary: Any) -> str:
     return json.dumps(payload, indent=2, sort_keys=False)
 
 
-def render_junit(diagnostics: Sequence[Diagnostic], *, suite: str = "accord") -> str:
-    """One testcase per finding (failed) or one passing case when there are none."""
-    diags = sort(diagnostics)
-    failures = sum(1 for d in diags if d.severity is Severity.ERROR)
+@dataclass(frozen=True)
+class JUnitCase:
+    """One ``<testcase>``: a golden example, a finding or a gate criterion.
+
+    ``failure`` is the one-line message of a failed case (None when it passed); ``body`` is the
+    text CI shows under it (a diff, the reasons); ``skipped`` marks a case that did not run.
+    """
+
+    name: str
+    classname: str
+    failure: str | None = None
+    failure_type: str = "failure"
+    body: str = ""
+    skipped: str | None = None
+    seconds: float = 0.0
+
+
+def junit_cases(diagnostics: Sequence[Diagnostic], *, suite: str = "accord") -> list[JUnitCase]:
+    """One case per finding: errors fail, warnings and notes pass with the text as output."""
+    cases = []
+    for d in sort(diagnostics):
+        failed = d.severity is Severity.ERROR
+        body = d.format()
+        diff = d.extra.get("diff") if d.extra else None
+        if isinstance(diff, str) and diff:
+            body += "\n\n" + diff
+        cases.append(JUnitCase(name=f"{d.code} {d.location}", classname=d.file or suite,
+                               failure=d.message if failed else None, failure_type=d.code,
+                               body=body))
+    return cases
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for XML 1.0: markup escaped, and characters XML cannot carry at all
+    (C0 controls such as ESC, surrogates, U+FFFE/U+FFFF) written as ``\\uXXXX``."""
+    return escape(_XML_INVALID.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def _xml_attr(text: str) -> str:
+    return quoteattr(_XML_INVALID.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def render_junit_cases(cases: Sequence[JUnitCase], *, suite: str = "accord") -> str:
+    """A JUnit XML report; a suite with no cases gets one passing ``clean`` case."""
+    if not cases:
+        cases = [JUnitCase(name="clean", classname=suite)]
+    failures = sum(1 for c in cases if c.failure is not None)
+    skipped = sum(1 for c in cases if c.skipped is not None and c.failure is None)
+    total_time = sum(c.seconds for c in cases)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f"<testsuites><testsuite name={quoteattr(suite)} tests={quoteattr(str(max(1, len(diags))))}"
-        f" failures={quoteattr(str(failures))} errors=\"0\">",
+        f"<testsuites><testsuite name={_xml_attr(suite)} tests={_xml_attr(str(len(cases)))}"
+        f" failures={_xml_attr(str(failures))} errors=\"0\" skipped={_xml_attr(str(skipped))}"
+        f" time={_xml_attr(f'{total_time:.3f}')}>",
     ]
-    if not diags:
-        lines.append(f"<testcase classname={quoteattr(suite)} name=\"clean\"/>")
-    for d in diags:
-        name = f"{d.code} {d.location}"
-        lines.append(f"<testcase classname={quoteattr(d.file or suite)} name={quoteattr(name)}>")
-        body = escape(d.format())
-        if d.severity is Severity.ERROR:
-            lines.append(f"<failure type={quoteattr(d.code)} message={quoteattr(d.message)}>"
-                         f"{body}</failure>")
-        else:
-            lines.append(f"<system-out>{body}</system-out>")
+    for c in cases:
+        lines.append(f"<testcase classname={_xml_attr(c.classname)} name={_xml_attr(c.name)}"
+                     f" time={_xml_attr(f'{c.seconds:.3f}')}>")
+        if c.failure is not None:
+            lines.append(f"<failure type={_xml_attr(c.failure_type)} "
+                         f"message={_xml_attr(c.failure)}>{_xml_text(c.body)}</failure>")
+        elif c.skipped is not None:
+            lines.append(f"<skipped message={_xml_attr(c.skipped)}/>")
+            if c.body:
+                lines.append(f"<system-out>{_xml_text(c.body)}</system-out>")
+        elif c.body:
+            lines.append(f"<system-out>{_xml_text(c.body)}</system-out>")
         lines.append("</testcase>")
     lines.append("</testsuite></testsuites>")
     return "\n".join(lines)
+
+
+def render_junit(diagnostics: Sequence[Diagnostic], *, suite: str = "accord") -> str:
+    """One testcase per finding (failed) or one passing case when there are none."""
+    return render_junit_cases(junit_cases(diagnostics, suite=suite), suite=suite)
 
 
 def render(diagnostics: Sequence[Diagnostic], fmt: str, *, suite: str = "accord",

@@ -16,11 +16,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from accord.diagnostics import Diagnostic, Severity
+from accord.diagnostics import Diagnostic, JUnitCase, Severity, junit_cases
 from accord.errors import AccordError
 from accord.workspace import Workspace
 
-__all__ = ["STAGES", "StageResult", "run_pipeline"]
+__all__ = ["STAGES", "StageResult", "junit_stage_cases", "run_pipeline"]
 
 
 @dataclass
@@ -86,3 +86,13 @@ def run_pipeline(ws: Workspace, *, on_stage: Callable[[str, str], None] | None =
         seconds = time.perf_counter() - start
         results.append(StageResult(name, title, _errors(diags) == 0, detail, seconds, diags))
     return results
+
+
+def junit_stage_cases(results: list[StageResult]) -> list[JUnitCase]:
+    """One JUnit case per stage (failed when it has errors, its detail as output), then one per
+    finding of any stage."""
+    cases = [JUnitCase(r.name, "accord pipeline", seconds=r.seconds, body=r.detail,
+                       failure=None if r.ok else f"{_errors(r.diagnostics)} error(s): {r.detail}",
+                       failure_type="stage") for r in results]
+    return cases + junit_cases([d for r in results for d in r.diagnostics],
+                               suite="accord pipeline")

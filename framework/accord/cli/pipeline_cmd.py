@@ -8,8 +8,9 @@ import sys
 import click
 
 from accord.cli.common import echo_diagnostics, echo_table, format_option, handle_errors, style
+from accord.diagnostics import render_junit_cases
 from accord.errors import EXIT_FINDINGS, EXIT_OK
-from accord.pipeline import STAGES, run_pipeline
+from accord.pipeline import STAGES, junit_stage_cases, run_pipeline
 from accord.workspace import load_workspace
 
 
@@ -44,5 +45,5 @@ def pipeline(path: str, stages: tuple[str, ...], fmt: str) -> None:
             {"name": r.name, "ok": r.ok, "detail": r.detail, "seconds": round(r.seconds, 3),
              "diagnostics": [d.to_dict() for d in r.diagnostics]} for r in results]}, indent=2))
     else:
-        echo_diagnostics(diagnostics, fmt, suite="accord pipeline")
+        click.echo(render_junit_cases(junit_stage_cases(results), suite="accord pipeline"))
     sys.exit(EXIT_OK if ok else EXIT_FINDINGS)

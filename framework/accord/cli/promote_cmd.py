@@ -8,9 +8,9 @@ import sys
 import click
 
 from accord.cli.common import format_option, handle_errors, style
-from accord.diagnostics import Diagnostic, render_junit
+from accord.diagnostics import render_junit_cases
 from accord.gate.promote import promote
-from accord.gate.report import write_report
+from accord.gate.report import junit_verdict_cases, write_report
 from accord.workspace import load_workspace
 
 
@@ -43,8 +43,8 @@ def promote_command(contract: str, version: str, to: str, dry_run: bool,
                          for v in result.verdicts],
             "reports": [str(p) for p in reports]}, indent=2))
     elif fmt == "junit":
-        diags = [Diagnostic("ACC330", f"{reason}") for reason in result.reasons]
-        click.echo(render_junit(diags, suite=f"accord promote {contract}@{version}"))
+        click.echo(render_junit_cases(junit_verdict_cases(result),
+                                      suite=f"accord promote {contract}@{version}"))
     else:
         for v in result.verdicts:
             colour = {"pass": "green", "fail": "red", "skipped": "yellow"}[v.label]

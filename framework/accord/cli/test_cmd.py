@@ -7,7 +7,8 @@ import sys
 import click
 
 from accord.cli.common import echo_diagnostics, exit_code_for, format_option, handle_errors, style
-from accord.codegen.examples import run_workspace_examples
+from accord.codegen.examples import junit_example_cases, run_workspace_examples
+from accord.diagnostics import render_junit_cases
 from accord.workspace import load_workspace
 
 
@@ -38,6 +39,9 @@ def examples(path: str, only: str | None, fmt: str) -> None:
             if r.diff:
                 click.echo(f"\n--- {r.spec} :: {r.example}\n{r.diff}")
         click.echo(f"{passed}/{len(results)} example(s) passed")
+    elif fmt == "junit":
+        click.echo(render_junit_cases(junit_example_cases(results, diagnostics),
+                                      suite="accord test examples"))
     else:
         echo_diagnostics(diagnostics, fmt, suite="accord test examples",
                          passed=passed, total=len(results))

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.check.endpoints import EndpointError, SchemaResolver, WorkspaceResolver
 from accord.codegen.generator import output_path, render_spec
-from accord.diagnostics import Diagnostic
+from accord.diagnostics import Diagnostic, JUnitCase, junit_cases
 from accord.errors import AccordError, TransformError, UsageError
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import EachRule, Example, MappingSpec, Rule
@@ -269,3 +269,24 @@ def run_examples(root: Path, mappings: MappingSet, only: str | None = None, *,
             diags.append(r.diagnostic)
         diags.extend(r.violations)
     return results, diags
+
+
+def junit_example_cases(results: list[ExampleResult],
+                        diagnostics: list[Diagnostic]) -> list[JUnitCase]:
+    """One JUnit case per golden example (the diff in the failure body), then one per finding
+    that belongs to no example (an unreadable spec, a missing module)."""
+    cases = []
+    attached: set[int] = set()
+    for r in results:
+        failure = body = None
+        if not r.passed:
+            found = [r.diagnostic, *r.violations] if r.diagnostic else list(r.violations)
+            attached.update(id(d) for d in found if d is not None)
+            failure = found[0].message if found and found[0] else "example failed"
+            body = "\n".join(d.format() for d in found if d is not None)
+            if r.diff:
+                body += "\n\n" + r.diff
+        cases.append(JUnitCase(name=r.example, classname=r.spec, failure=failure,
+                               failure_type="example", body=body or ""))
+    rest = [d for d in diagnostics if id(d) not in attached]
+    return cases + junit_cases(rest, suite="accord test examples")

@@ -11,11 +11,12 @@ from typing import Any
 from accord.compat import Mode, compat
 from accord.compat.bump import parse_version, required_bump
 from accord.compat.report import ordered
+from accord.diagnostics import JUnitCase
 from accord.gate.impact import uses_of
 from accord.gate.promote import PromotionResult
 from accord.workspace.workspace import Workspace
 
-__all__ = ["release_report", "write_report"]
+__all__ = ["junit_verdict_cases", "release_report", "write_report"]
 
 Table = tuple[list[str], list[list[str]]]
 
@@ -159,3 +160,21 @@ def write_report(workspace: Workspace, result: PromotionResult, folder: str | Pa
     paths[0].write_text(md, encoding="utf-8")
     paths[1].write_text(page, encoding="utf-8")
     return paths
+
+
+def junit_verdict_cases(result: PromotionResult) -> list[JUnitCase]:
+    """One JUnit case per gate criterion: a failed criterion lists its reasons in the body, a
+    skipped one is a JUnit skip with its reason."""
+    suite = f"accord promote {result.name}@{result.version} --to {result.to_status}"
+    cases = []
+    for v in result.verdicts:
+        body = "\n".join(v.reasons)
+        if not v.passed:
+            cases.append(JUnitCase(v.name, suite, failure=f"{len(v.reasons)} reason(s)",
+                                   failure_type="gate", body=body))
+        elif v.skipped:
+            cases.append(JUnitCase(v.name, suite, skipped=v.reasons[0] if v.reasons else
+                                   "skipped", body=body))
+        else:
+            cases.append(JUnitCase(v.name, suite, body=body))
+    return cases
