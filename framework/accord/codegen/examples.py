@@ -247,7 +247,7 @@ def run_examples(root: Path, mappings: MappingSet, only: str | None = None, *,
         if not spec.examples:
             continue
         try:
-            text = render_spec(spec, mappings.lookups)
+            text = render_spec(spec, mappings.lookups, resolver)
         except AccordError as exc:
             diags.extend(exc.diagnostics or [spec.document.diagnostic(CODE_ERROR, str(exc))])
             continue

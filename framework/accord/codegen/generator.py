@@ -18,13 +18,15 @@ from pathlib import Path
 
 import jinja2
 
+from accord.check.endpoints import EndpointError, SchemaResolver
+from accord.check.null_targets import null_targets
 from accord.codegen.plan import build_plan
 from accord.diagnostics import Diagnostic
 from accord.errors import CodegenError
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import Lookup, MappingSpec
 
-__all__ = ["GeneratedFile", "check_fresh", "generate", "output_path", "render_spec",
+__all__ = ["GeneratedFile", "check_fresh", "generate", "nulls_of", "output_path", "render_spec",
            "write_files"]
 
 
@@ -81,12 +83,16 @@ def _used_lookups(spec: MappingSpec, lookups: dict[str, Lookup]) -> list[Lookup]
     return [lookups[n] for n in sorted(spec.lookup_names()) if n in lookups]
 
 
-def digest(spec: MappingSpec, lookups: dict[str, Lookup]) -> str:
-    """sha256 of the spec text + the lookup tables it uses + templates + accord version."""
+def digest(spec: MappingSpec, lookups: dict[str, Lookup],
+           nulls: frozenset[str] = frozenset()) -> str:
+    """sha256 of the spec text + the lookup tables it uses + the rules that write null (what
+    the target schema decides) + templates + accord version."""
     h = hashlib.sha256()
     h.update(spec.text.encode("utf-8"))
     for table in _used_lookups(spec, lookups):
         h.update(json.dumps([table.name, table.values], sort_keys=True).encode("utf-8"))
+    if nulls:
+        h.update(json.dumps(sorted(nulls)).encode("utf-8"))
     h.update(_templates_digest().encode())
     h.update(_version().encode())
     return h.hexdigest()
@@ -107,9 +113,26 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{4,}", "\n\n\n", text)
 
 
-def render_spec(spec: MappingSpec, lookups: dict[str, Lookup]) -> str:
-    """The module source for ``spec``. Raises CodegenError."""
-    plan = build_plan(spec, lookups, digest(spec, lookups))
+def nulls_of(spec: MappingSpec, resolver: SchemaResolver | None) -> frozenset[str]:
+    """The rules of ``spec`` that write a null result as null (their target admits null).
+
+    Without a resolver, or when the target does not resolve (the checker's ACC402), none do:
+    null results are left out."""
+    if resolver is None:
+        return frozenset()
+    try:
+        schema = resolver.resolve(spec.target, "target")
+    except EndpointError:
+        return frozenset()
+    return null_targets(spec, schema)
+
+
+def render_spec(spec: MappingSpec, lookups: dict[str, Lookup],
+                resolver: SchemaResolver | None = None) -> str:
+    """The module source for ``spec``; ``resolver`` gives its target schema, which decides
+    where a null result is written (see :func:`nulls_of`). Raises CodegenError."""
+    nulls = nulls_of(spec, resolver)
+    plan = build_plan(spec, lookups, digest(spec, lookups, nulls), nulls)
     text = _tidy(_environment().get_template("module.py.j2").render(plan=plan, DROP=_DROP))
     try:
         ast.parse(text)
@@ -119,13 +142,18 @@ def render_spec(spec: MappingSpec, lookups: dict[str, Lookup]) -> str:
     return text
 
 
-def generate(mappings: MappingSet) -> tuple[list[GeneratedFile], list[Diagnostic]]:
-    """Render every spec; a spec that cannot be generated is a finding, not a crash."""
+def generate(mappings: MappingSet, resolver: SchemaResolver | None = None
+             ) -> tuple[list[GeneratedFile], list[Diagnostic]]:
+    """Render every spec; a spec that cannot be generated is a finding, not a crash.
+
+    ``resolver`` gives each spec's target schema (where a null result is written as null);
+    a workspace passes its own (``Workspace.generate``)."""
     files: list[GeneratedFile] = []
     diags: list[Diagnostic] = []
     for spec in sorted(mappings.specs, key=lambda s: s.display):
         try:
-            files.append(GeneratedFile(output_path(spec), render_spec(spec, mappings.lookups),
+            files.append(GeneratedFile(output_path(spec), render_spec(spec, mappings.lookups,
+                                                                 resolver),
                                        spec.display))
         except CodegenError as exc:
             diags.extend(exc.diagnostics or [Diagnostic(

@@ -97,6 +97,7 @@ class RulePlan:
     lookup: str | None = None  # module constant holding the table
     on_miss: str = "'error'"
     required: bool = False
+    write_null: bool = False  # the target admits null: a null result is written, not left out
     scope: str | None = None  # function mapping one item (each)
     inline: ScopePlan | None = None  # or: the item's rules, pasted into the loop (each)
     current: str = "record"  # the local holding the value the rule maps
@@ -205,7 +206,8 @@ def _texts(rules: tuple[Rule, ...]) -> list[str]:
 
 
 class _Planner:
-    def __init__(self, spec: MappingSpec, lookups: dict[str, Lookup]) -> None:
+    def __init__(self, spec: MappingSpec, lookups: dict[str, Lookup],
+                 nulls: frozenset[str] = frozenset()) -> None:
         from accord.expr import SharedFilters, emit_function, emit_inline, shared_filter_keys
 
         self.emit_function = emit_function
@@ -215,6 +217,7 @@ class _Planner:
         self.shared: SharedFilters | None = None
         self.spec = spec
         self.lookups = lookups
+        self.nulls = nulls  # pointers of the rules that write a null result
         self.functions: list[str] = []
         self.tables: list[tuple[str, str, str]] = []
         self.table_names: dict[str, str] = {}
@@ -326,7 +329,7 @@ class _Planner:
             default=py_literal(rule.default) if rule.has_default else None,
             default_on=rule.default_on.value, present=present, lookup=self.table(rule),
             on_miss=py_literal((rule.on_miss or OnMiss.ERROR).value),
-            required=rule.required, **common)
+            required=rule.required, write_null=rule.pointer in self.nulls, **common)
 
     def scope(self, rules: tuple[Rule, ...], name: str) -> str:
         """Plan the function ``name`` mapping one value by ``rules``."""
@@ -383,9 +386,14 @@ def _scope_order(scope: ScopePlan) -> int:
     return 0 if scope.name == "transform" else int(scope.name.rsplit("_", 1)[1])
 
 
-def build_plan(spec: MappingSpec, lookups: dict[str, Lookup], digest: str) -> ModulePlan:
-    """The plan of ``spec``'s module. Raises CodegenError when it cannot be generated."""
-    planner = _Planner(spec, lookups)
+def build_plan(spec: MappingSpec, lookups: dict[str, Lookup], digest: str,
+               nulls: frozenset[str] = frozenset()) -> ModulePlan:
+    """The plan of ``spec``'s module. Raises CodegenError when it cannot be generated.
+
+    ``nulls``: the pointers of the rules whose null result is written as null (their target
+    admits null; see :func:`accord.check.null_targets.null_targets`); other rules leave it out.
+    """
+    planner = _Planner(spec, lookups, nulls)
     applies = planner.top(spec.when, condition=True) if spec.when else None
     key = planner.top(spec.key) if spec.key else None
     planner.scope(spec.rules, "transform")  # the record's own rules: transform() itself

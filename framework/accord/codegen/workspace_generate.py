@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from accord.check.endpoints import WorkspaceResolver
 from accord.codegen.generator import GeneratedFile, check_fresh, generate, write_files
 from accord.diagnostics import Diagnostic
 
@@ -31,7 +32,7 @@ def generate_workspace(workspace: Workspace, *, check: bool = False) -> Generate
     """Generate every mapping. With ``check``, write nothing: report stale, missing and orphan
     files instead. Specs that do not load are findings either way."""
     mappings = workspace.mappings
-    files, diags = generate(mappings)
+    files, diags = generate(mappings, WorkspaceResolver(workspace))
     result = GenerateResult(files=files, diagnostics=list(mappings.diagnostics) + diags)
     if check:
         result.diagnostics.extend(check_fresh(workspace.root, files))

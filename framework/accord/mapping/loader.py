@@ -165,6 +165,7 @@ class _Builder:
             on_miss=on_miss,
             when=self.expr(body.get("when"), join_pointer(ptr, "when")),
             required=bool(body.get("required", False)),
+            omit_null=body.get("omit_null"),
             note=body.get("note"),
         )
 
@@ -213,7 +214,8 @@ def load_spec(path: str | Path, *, root: str | Path | None = None) -> MappingSpe
                        name=data["name"], version=data["version"],
                        source=_endpoint(data["source"]), target=_endpoint(data["target"]),
                        rules=rules, when=when, key=key, examples=tuple(examples),
-                       description=data.get("description", ""))
+                       description=data.get("description", ""),
+                       omit_null=bool((data.get("defaults") or {}).get("omit_null", False)))
 
 
 def load_lookups(root: str | Path) -> tuple[dict[str, Lookup], list[Diagnostic]]:

@@ -129,6 +129,9 @@ class FieldRule(RuleBase):
     on_miss: OnMiss | None = None
     when: Expr | None = None
     required: bool = False
+    #: ``omit_null: true``: a null result leaves the target property out even where the target
+    #: admits null (None: the spec's ``defaults.omit_null``)
+    omit_null: bool | None = None
     note: str | None = None
 
 
@@ -180,6 +183,9 @@ class MappingSpec:
     key: Expr | None = None
     examples: tuple[Example, ...] = ()
     description: str = ""
+    #: ``defaults: {omit_null: true}``: every rule without its own ``omit_null`` leaves a null
+    #: result out of the output (the default writes null where the target admits null)
+    omit_null: bool = False
 
     @property
     def flow(self) -> str:
