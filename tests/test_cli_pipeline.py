@@ -7,7 +7,7 @@ from pathlib import Path
 
 from accord.cli.main import cli
 from accord.pipeline import run_pipeline
-from accord.workspace import load_workspace
+from accord.project import load_workspace
 from click.testing import CliRunner
 
 

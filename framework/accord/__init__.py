@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from accord.version import __version__
+
 if TYPE_CHECKING:
     from accord.codegen.load import load_transformer
     from accord.compat import Change, ChangeType, CompatResult, compat
@@ -27,9 +29,8 @@ if TYPE_CHECKING:
         VerificationError,
     )
     from accord.expr import CompiledExpression, compile_expression
-    from accord.workspace import Workspace, load_workspace
+    from accord.project import Workspace, load_workspace
 
-__version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     "load_transformer": "accord.codegen.load",
@@ -51,8 +52,8 @@ _EXPORTS: dict[str, str] = {
     "VerificationError": "accord.errors",
     "CompiledExpression": "accord.expr",
     "compile_expression": "accord.expr",
-    "Workspace": "accord.workspace",
-    "load_workspace": "accord.workspace",
+    "Workspace": "accord.project",
+    "load_workspace": "accord.project",
 }
 
 __all__ = [

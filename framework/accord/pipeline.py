@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from accord.diagnostics import Diagnostic, JUnitCase, Severity, junit_cases
 from accord.errors import AccordError
-from accord.workspace import Workspace
+from accord.project import Workspace
 
 __all__ = ["STAGES", "StageResult", "junit_stage_cases", "run_pipeline"]
 
@@ -52,9 +52,7 @@ def _generated(ws: Workspace) -> tuple[str, list[Diagnostic]]:
 
 
 def _examples(ws: Workspace) -> tuple[str, list[Diagnostic]]:
-    from accord.codegen.examples import run_workspace_examples
-
-    results, diags = run_workspace_examples(ws)
+    results, diags = ws.examples()
     passed = sum(r.passed for r in results)
     return f"{passed}/{len(results)} golden example(s) passed", diags
 

@@ -18,10 +18,10 @@ from types import ModuleType
 from typing import Any
 
 from accord.errors import LoadError
+from accord.project import Workspace, load_workspace
 from accord.runtime.stream import RunStats, run_files
 from accord.runtime.validate import compile_validator
 from accord.workspace.systems import get_system
-from accord.workspace.workspace import Workspace, load_workspace
 
 __all__ = ["RunResult", "resolve_transformer", "run_mapping", "target_schema"]
 

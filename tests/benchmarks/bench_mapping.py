@@ -53,9 +53,9 @@ from accord.errors import TransformError  # noqa: E402
 from accord.expr.reference import reference_options  # noqa: E402
 from accord.mapping.loader import load_lookups, load_spec  # noqa: E402
 from accord.mapping.model import DefaultOn, EachRule, FieldRule, MappingSpec, OnMiss  # noqa: E402
+from accord.project import load_workspace  # noqa: E402
 from accord.runtime.stream import run_files  # noqa: E402
 from accord.runtime.validate import compile_validator  # noqa: E402
-from accord.workspace.workspace import load_workspace  # noqa: E402
 
 FLOW = "opportunity-to-project"
 

@@ -97,7 +97,7 @@ def probe() -> dict[str, list[str]]:
 
 def speed(records: int) -> dict[str, float]:
     sys.path.insert(0, str(REPO / "framework"))
-    from accord.workspace.workspace import load_workspace
+    from accord.project import load_workspace
 
     contracts = load_workspace(REPO).contracts
     schema = contracts.bundle("project", "1.1.0")

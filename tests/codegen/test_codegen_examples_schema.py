@@ -9,7 +9,7 @@ from typing import Any
 import accord
 from accord.check import DictResolver
 from accord.cli.main import cli
-from accord.codegen.examples import run_examples, run_workspace_examples
+from accord.codegen.examples import run_examples
 from accord.mapping import load_mappings
 from click.testing import CliRunner
 
@@ -117,7 +117,7 @@ def test_an_unparseable_target_schema_is_reported_once(tmp_path: Path) -> None:
 
 def test_repository_golden_outputs_satisfy_their_targets() -> None:
     ws = accord.load_workspace(REPO)
-    results, diags = run_workspace_examples(ws)
+    results, diags = ws.examples()
     assert diags == [], "\n".join(d.format() for d in diags)
     specs = {r.spec for r in results}
     for spec in ("mappings/employee-to-resource/bamboohr_employee.yaml",

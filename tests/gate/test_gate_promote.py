@@ -12,7 +12,7 @@ import pytest
 from accord.cli.main import cli
 from accord.gate import DEFAULT_CRITERIA, GateContext, Verdict, promote
 from accord.gate.criteria import FunctionCriterion
-from accord.workspace import load_workspace
+from accord.project import load_workspace
 from accord.workspace.lock import RegistryLock, sha256_file
 from click.testing import CliRunner
 

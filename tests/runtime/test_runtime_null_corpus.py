@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from accord.project import load_workspace
 from accord.run import run_mapping
-from accord.workspace.workspace import load_workspace
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "nullable_po"
 SPEC = "mappings/procure-to-pay/supplier_invoice.yaml"

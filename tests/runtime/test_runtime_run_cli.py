@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from accord.cli.main import cli
 from accord.errors import LoadError
+from accord.project import load_workspace
 from accord.run import resolve_transformer, run_mapping, target_schema
-from accord.workspace.workspace import load_workspace
 from click.testing import CliRunner
 
 MODULE = textwrap.dedent('''\

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from accord.errors import LoadError
+from accord.project import load_workspace
 from accord.workspace.systems import check_systems, get_system, load_systems
-from accord.workspace.workspace import load_workspace
 
 REFERENCE = {
     "apideck_crm": ("crm", "apideck-crm/crm.yml"),

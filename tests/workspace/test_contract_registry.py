@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from accord.diagnostics import Diagnostic
-from accord.workspace import load_workspace
+from accord.project import load_workspace
 from accord.workspace.lock import RegistryLock, sha256_file
 
 MONEY = """\

@@ -8,7 +8,8 @@ from accord.errors import AccordError
 from accord.mapping.model import Endpoint
 
 if TYPE_CHECKING:
-    from accord.workspace.workspace import Workspace
+    from accord.workspace.contracts import ContractRegistry
+    from accord.workspace.systems import System
 
 __all__ = ["DictResolver", "EndpointError", "SchemaResolver", "WorkspaceResolver"]
 
@@ -57,8 +58,9 @@ class DictResolver:
 class WorkspaceResolver:
     """Contracts through the registry's bundles; systems through their API descriptions."""
 
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
+    def __init__(self, contracts: ContractRegistry, systems: dict[str, System]) -> None:
+        self.contracts = contracts
+        self.systems = systems
         self._cache: dict[tuple[Endpoint, str], dict[str, Any]] = {}
 
     def resolve(self, endpoint: Endpoint, role: str) -> dict[str, Any]:
@@ -71,10 +73,10 @@ class WorkspaceResolver:
         try:
             if endpoint.contract:
                 name, _, version = endpoint.contract.partition("@")
-                return self.workspace.contracts.bundle(name, version)
+                return self.contracts.bundle(name, version)
             from accord.workspace.systems import get_system
 
-            system = get_system(self.workspace.systems, endpoint.system or "")
+            system = get_system(self.systems, endpoint.system or "")
             if endpoint.schema:
                 return system.schema(endpoint.schema)
             op = endpoint.operation or ""

@@ -18,6 +18,7 @@ from accord.check.infer import Inferrer, Scope
 from accord.check.schema_model import SchemaModel, literal_schema
 from accord.check.types import Ty, union
 from accord.diagnostics import Diagnostic, Severity
+from accord.jsondoc import join_pointer
 from accord.mapping.loader import MappingSet, parse_expression
 from accord.mapping.model import (
     EachRule,
@@ -29,7 +30,6 @@ from accord.mapping.model import (
     OnMiss,
     Rule,
 )
-from accord.workspace.yamlio import join_pointer
 
 __all__ = ["CODES", "check_mapping_set", "check_spec"]
 

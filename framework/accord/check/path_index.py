@@ -22,9 +22,9 @@ from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.check.infer import Inferrer, Scope
 from accord.check.schema_model import PropertyLookup, SchemaModel
 from accord.check.types import Ty
+from accord.jsondoc import join_pointer
 from accord.mapping.loader import MappingSet, parse_expression
 from accord.mapping.model import EachRule, Expr, FieldRule, MappingSpec, Rule
-from accord.workspace.yamlio import join_pointer
 
 __all__ = ["Access", "PathUse", "index_mapping_set", "index_spec"]
 

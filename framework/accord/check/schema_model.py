@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ANY", "JSON_TYPES", "PropertyLookup", "SchemaModel", "literal_schema"]
+from accord.jsondoc import json_type, unescape_pointer
 
-JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
+__all__ = ["ANY", "PropertyLookup", "SchemaModel", "literal_schema"]
 
 #: the schema that allows anything (an unknown type)
 ANY: dict[str, Any] = {}
@@ -23,23 +23,7 @@ _MAX_ALTERNATIVES = 64
 
 def literal_schema(value: Any) -> dict[str, Any]:
     """The schema of one literal value (its type and the value as a one-entry enum)."""
-    return {"type": _type_of(value), "enum": [value]}
-
-
-def _type_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+    return {"type": json_type(value), "enum": [value]}
 
 
 @dataclass(frozen=True)
@@ -78,7 +62,7 @@ class SchemaModel:
             return ANY  # external refs are inlined by the bundlers; anything else is unknown
         node: Any = self.root
         for token in ref[1:].lstrip("/").split("/") if ref not in ("#", "#/") else []:
-            token = token.replace("~1", "/").replace("~0", "~")
+            token = unescape_pointer(token)
             if isinstance(node, dict) and token in node:
                 node = node[token]
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
@@ -237,9 +221,9 @@ def _alt_types(alt: dict[str, Any]) -> set[str] | None:
     elif isinstance(t, list):
         types = {x for x in t if isinstance(x, str)}
     elif "const" in alt:
-        types = {_type_of(alt["const"])}
+        types = {json_type(alt["const"])}
     elif isinstance(alt.get("enum"), list):
-        types = {_type_of(v) for v in alt["enum"]}
+        types = {json_type(v) for v in alt["enum"]}
     elif "properties" in alt or "additionalProperties" in alt or "required" in alt:
         types = {"object"}
     elif "items" in alt or "prefixItems" in alt:

@@ -14,7 +14,7 @@ from accord.cli.common import (
     handle_errors,
     style,
 )
-from accord.workspace import load_workspace
+from accord.project import load_workspace
 
 
 @click.command()

@@ -11,7 +11,7 @@ from accord.cli.common import format_option, handle_errors, style
 from accord.compat.report import to_diagnostics
 from accord.diagnostics import render_junit
 from accord.gate.diff import contract_diff
-from accord.workspace import load_workspace
+from accord.project import load_workspace
 
 
 @click.command("diff")

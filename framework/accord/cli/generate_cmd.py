@@ -7,7 +7,7 @@ import sys
 import click
 
 from accord.cli.common import echo_diagnostics, exit_code_for, format_option, handle_errors, style
-from accord.workspace import load_workspace
+from accord.project import load_workspace
 
 
 @click.command()

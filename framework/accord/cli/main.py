@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from accord import __version__
+from accord.version import __version__
 
 # name -> "module:attribute". Each subcommand lives in its own small module.
 COMMANDS: dict[str, str] = {

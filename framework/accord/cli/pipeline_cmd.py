@@ -11,7 +11,7 @@ from accord.cli.common import echo_diagnostics, echo_table, format_option, handl
 from accord.diagnostics import render_junit_cases
 from accord.errors import EXIT_FINDINGS, EXIT_OK
 from accord.pipeline import STAGES, junit_stage_cases, run_pipeline
-from accord.workspace import load_workspace
+from accord.project import load_workspace
 
 
 @click.command()

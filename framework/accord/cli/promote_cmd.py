@@ -11,7 +11,7 @@ from accord.cli.common import format_option, handle_errors, style
 from accord.diagnostics import render_junit_cases
 from accord.gate.promote import promote
 from accord.gate.report import junit_verdict_cases, write_report
-from accord.workspace import load_workspace
+from accord.project import load_workspace
 
 
 @click.command("promote")

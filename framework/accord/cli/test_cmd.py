@@ -7,9 +7,9 @@ import sys
 import click
 
 from accord.cli.common import echo_diagnostics, exit_code_for, format_option, handle_errors, style
-from accord.codegen.examples import junit_example_cases, run_workspace_examples
+from accord.codegen.examples import junit_example_cases
 from accord.diagnostics import render_junit_cases
-from accord.workspace import load_workspace
+from accord.project import load_workspace
 
 
 @click.group()
@@ -28,7 +28,7 @@ def examples(path: str, only: str | None, fmt: str) -> None:
     Each golden output must equal the transformer's output and satisfy the target schema.
     """
     workspace = load_workspace(path)
-    results, diagnostics = run_workspace_examples(workspace, only)
+    results, diagnostics = workspace.examples(only)
     passed = sum(r.passed for r in results)
     if fmt == "text":
         for r in results:

@@ -18,21 +18,19 @@ import re
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from accord.check.endpoints import EndpointError, SchemaResolver, WorkspaceResolver
+from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.codegen.generator import output_path, render_spec
 from accord.diagnostics import Diagnostic, JUnitCase, junit_cases
 from accord.errors import AccordError, TransformError, UsageError
+from accord.jsondoc import join_pointer
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import EachRule, Example, MappingSpec, Rule
 from accord.runtime.validate import Validator, compile_validator
-from accord.workspace.yamlio import Position, join_pointer, load_yaml
+from accord.workspace.yamlio import Position, load_yaml
 
-if TYPE_CHECKING:
-    from accord.workspace.workspace import Workspace
-
-__all__ = ["ExampleResult", "import_source", "run_examples", "run_workspace_examples"]
+__all__ = ["ExampleResult", "import_source", "run_examples"]
 
 CODE_MISMATCH = "ACC440"
 CODE_ERROR = "ACC441"
@@ -217,13 +215,6 @@ def _schema_violations(root: Path, spec: MappingSpec, example: Example,
                  f"(and, if the transformer wrote it, the rule in {spec.display})",
             extra={"spec": spec.display, "example": example.name, "path": violation.path}))
     return tuple(out)
-
-
-def run_workspace_examples(workspace: Workspace, only: str | None = None
-                           ) -> tuple[list[ExampleResult], list[Diagnostic]]:
-    """Run a workspace's examples and validate each golden output against its target."""
-    return run_examples(workspace.root, workspace.mappings, only,
-                        resolver=WorkspaceResolver(workspace))
 
 
 def run_examples(root: Path, mappings: MappingSet, only: str | None = None, *,

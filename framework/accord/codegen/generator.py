@@ -11,7 +11,7 @@ import ast
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -26,12 +26,12 @@ from accord.errors import CodegenError
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import Lookup, MappingSpec
 
-__all__ = ["GeneratedFile", "check_fresh", "generate", "nulls_of", "output_path", "render_spec",
-           "write_files"]
+__all__ = ["GenerateResult", "GeneratedFile", "check_fresh", "generate", "generate_workspace",
+           "nulls_of", "output_path", "render_spec", "write_files"]
 
 
 def _version() -> str:
-    from accord import __version__  # lazily: accord/__init__ imports this package
+    from accord.version import __version__
 
     return __version__
 
@@ -162,8 +162,36 @@ def generate(mappings: MappingSet, resolver: SchemaResolver | None = None
     return files, diags
 
 
-def write_files(root: Path, files: list[GeneratedFile]) -> tuple[list[Path], list[Path]]:
-    """Write changed files and remove orphans; returns (written, removed)."""
+@dataclass
+class GenerateResult:
+    files: list[GeneratedFile] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+
+def generate_workspace(root: Path, mappings: MappingSet, resolver: SchemaResolver | None = None,
+                       *, check: bool = False) -> GenerateResult:
+    """Generate every mapping of the workspace at ``root`` (``resolver`` gives each spec's
+    target schema). With ``check``, write nothing: report stale, missing and orphan files
+    instead. Specs that do not load are findings either way; while some are broken, what could
+    be generated is written but nothing is deleted."""
+    files, diags = generate(mappings, resolver)
+    result = GenerateResult(files=files, diagnostics=list(mappings.diagnostics) + diags)
+    if check:
+        result.diagnostics.extend(check_fresh(root, files))
+    elif not result.diagnostics:
+        result.written, result.removed = write_files(root, files)
+    else:
+        result.written = _write_changed(root, files)
+    return result
+
+
+def _write_changed(root: Path, files: list[GeneratedFile]) -> list[Path]:
     written: list[Path] = []
     for f in files:
         target = root / f.path
@@ -171,6 +199,12 @@ def write_files(root: Path, files: list[GeneratedFile]) -> tuple[list[Path], lis
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(f.text, "utf-8", newline="\n")
             written.append(f.path)
+    return written
+
+
+def write_files(root: Path, files: list[GeneratedFile]) -> tuple[list[Path], list[Path]]:
+    """Write changed files and remove orphans; returns (written, removed)."""
+    written = _write_changed(root, files)
     removed = []
     for orphan in _orphans(root, files):
         (root / orphan).unlink()

@@ -57,7 +57,7 @@ def load_transformer(path_or_name: str | Path, *, root: str | Path | None = None
         return _import(candidate)
     from accord.codegen.generator import output_path
     from accord.mapping.loader import load_mappings, load_spec
-    from accord.workspace.workspace import find_root
+    from accord.workspace.root import find_root
 
     if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
         base = find_root(candidate)

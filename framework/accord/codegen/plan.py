@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.codegen.literals import comment_text, py_literal
 from accord.diagnostics import Diagnostic
 from accord.errors import CodegenError, ExpressionError
+from accord.expr.literals import comment_text, py_literal
 from accord.mapping.loader import parse_expression
 from accord.mapping.model import (
     DefaultOn,
@@ -32,7 +32,7 @@ __all__ = ["Code", "ModulePlan", "RulePlan", "ScopePlan", "build_plan"]
 
 
 def _version() -> str:
-    from accord import __version__  # lazily: accord/__init__ imports this package
+    from accord.version import __version__
 
     return __version__
 

@@ -24,19 +24,25 @@ ACC305   warning   a major/minor bump that does not reset the lower parts
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import referencing
 
 from accord.compat.changes import METADATA_CHANGES, Change
 from accord.compat.verdict import Mode, compat
 from accord.diagnostics import Diagnostic, Severity
+from accord.errors import CompatError
 
-__all__ = ["Bump", "Locate", "check_bump", "parse_version", "required_bump"]
+if TYPE_CHECKING:
+    from accord.workspace.contracts import Contract, ContractRegistry
+
+__all__ = ["Bump", "Locate", "check_bump", "check_registry_bumps", "parse_version",
+           "required_bump"]
 
 #: ``locate(pointer) -> (file, line, col)``: where a JSON pointer of the new schema lives.
 Locate = Callable[[str], tuple[str, int, int]]
@@ -155,3 +161,26 @@ def check_bump(old_version: str, old_schema: Any, new_version: str, new_schema: 
             **place("/x-accord/version"), hint=f"use {old_v.bumped(got)}",
             severity=Severity.WARNING))
     return out
+
+
+def _locator(contract: Contract) -> Locate:
+    def locate(pointer: str) -> tuple[str, int, int]:
+        pos = contract.document.position(pointer)
+        return contract.display, pos.line, pos.col
+
+    return locate
+
+
+def check_registry_bumps(registry: ContractRegistry) -> list[Diagnostic]:
+    """Each version's semver bump matches its changes against the version before it,
+    located in the newer version's file."""
+    found: list[Diagnostic] = []
+    for name in registry.names():
+        for old, new in itertools.pairwise(registry.versions(name)):
+            try:
+                found.extend(check_bump(old.version, old.schema, new.version, new.schema,
+                                        new.compatibility, registry.resource_registry,
+                                        locate=_locator(new)))
+            except CompatError:
+                continue  # an unresolvable $ref: already a finding of the registry
+    return found

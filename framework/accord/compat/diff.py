@@ -24,12 +24,12 @@ from accord.compat.schema import (
     explicit_types,
     is_empty,
     is_false,
-    join_pointer,
     merge_conj,
     number,
     prepare,
     types_of,
 )
+from accord.jsondoc import join_pointer
 
 __all__ = ["Difference", "diff_sides"]
 

@@ -17,6 +17,7 @@ from referencing.jsonschema import DRAFT202012
 
 from accord.diagnostics import Diagnostic
 from accord.errors import CompatError
+from accord.jsondoc import join_pointer, json_type
 
 __all__ = [
     "ABSENT",
@@ -24,7 +25,6 @@ __all__ = [
     "canon",
     "is_empty",
     "is_false",
-    "join_pointer",
     "merge_conj",
     "prepare",
     "root_side",
@@ -43,7 +43,6 @@ _MAXIMA = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "ma
                      "maxContains"})
 _MINIMA = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties",
                      "minContains"})
-JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
 
 
 @dataclass(frozen=True)
@@ -71,12 +70,6 @@ def root_side(schema: Any, registry: referencing.Registry[Any] | None) -> Side:
     return Side(schema, reg.resolver(base_uri=uri))
 
 
-def join_pointer(base: str, *tokens: str | int) -> str:
-    """``base`` extended by RFC 6901-escaped ``tokens`` (kept free of accord.workspace, which
-    imports this package)."""
-    return base + "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
-
-
 def is_false(node: Any) -> bool:
     return node is False or (isinstance(node, dict) and node.get("not") in ({}, True)
                              and len([k for k in node if k not in ANNOTATIONS]) == 1)
@@ -87,22 +80,6 @@ def is_empty(node: Any) -> bool:
     if node is True or node is ABSENT:
         return True
     return isinstance(node, dict) and all(k in ANNOTATIONS or k.startswith("x-") for k in node)
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def explicit_types(node: dict[str, Any]) -> frozenset[str] | None:

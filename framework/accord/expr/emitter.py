@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord.errors import ExpressionError
+from accord.expr.literals import py_literal
 from accord.expr.parse import Node, function_column
 from accord.runtime import jmes
 from accord.runtime.jmes import FUNCTIONS, Function
 
-__all__ = ["Emitter", "SharedFilters", "filter_keys", "py_literal"]
+__all__ = ["Emitter", "SharedFilters", "filter_keys"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.get\((?:'[^'\\]*'|\"[^\"\\]*\")\)")
@@ -38,20 +39,6 @@ _MAX_DEPTH = 8
 _NUMBER_CHECK = "type({0}) in (int, float)"
 #: Functions the fused money helpers stand for (not fused when the caller redefines one).
 _FUSED_NAMES = ("to_string", "round", "multiply")
-
-
-def py_literal(value: Any) -> str:
-    """Python source that evaluates to a fresh copy of the JSON value."""
-    if value is None or isinstance(value, bool | int | str):
-        return repr(value)
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
-    if isinstance(value, list):
-        return "[" + ", ".join(py_literal(element) for element in value) + "]"
-    if isinstance(value, dict):
-        items = (f"{key!r}: {py_literal(element)}" for key, element in value.items())
-        return "{" + ", ".join(items) + "}"
-    raise TypeError(f"not a JSON value: {value!r}")
 
 
 def _is_name(expression: str) -> bool:

@@ -32,8 +32,8 @@ from typing import Any, Protocol
 
 from accord.compat import CompatResult, check_bump, compat_history
 from accord.diagnostics import Diagnostic, Severity
+from accord.project import Workspace
 from accord.workspace.contracts import Contract
-from accord.workspace.workspace import Workspace
 
 __all__ = ["DEFAULT_CRITERIA", "Criterion", "GateContext", "Verdict"]
 
@@ -143,9 +143,7 @@ def _generated(ctx: GateContext) -> Verdict:
 
 
 def _examples(ctx: GateContext) -> Verdict:
-    from accord.codegen.examples import run_workspace_examples
-
-    results, diags = run_workspace_examples(ctx.workspace)
+    results, diags = ctx.workspace.examples()
     reasons = _errors(diags)
     passed = sum(r.passed for r in results)
     return Verdict("examples", not reasons, reasons,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from accord.compat import Change, CompatResult, compat
 from accord.compat.report import ordered
 from accord.gate.impact import Use, mapping_uses, uses_of
-from accord.workspace.workspace import Workspace
+from accord.project import Workspace
 
 __all__ = ["ContractDiff", "ImpactedChange", "contract_diff"]
 

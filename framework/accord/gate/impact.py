@@ -13,9 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from accord.check.endpoints import WorkspaceResolver
 from accord.check.path_index import index_mapping_set
-from accord.workspace.workspace import Workspace
+from accord.project import Workspace
 
 __all__ = ["Use", "mapping_uses", "uses_of"]
 
@@ -46,7 +45,7 @@ def mapping_uses(workspace: Workspace, name: str, versions: Iterable[str] = ()) 
     specs = [s for s in workspace.mappings.specs
              if any(e.contract and _endpoint_of(e.contract, name, wanted)
                     for e in (s.source, s.target))]
-    index = index_mapping_set(workspace.mappings, WorkspaceResolver(workspace), specs)
+    index = index_mapping_set(workspace.mappings, workspace.resolver, specs)
     return sorted({Use(u.pointer, u.access.value, u.spec, u.line, u.endpoint) for u in index
                    if _endpoint_of(u.endpoint, name, wanted)})
 

@@ -16,8 +16,8 @@ from accord.compat import CompatResult
 from accord.errors import PromotionError, UsageError
 from accord.gate.criteria import DEFAULT_CRITERIA, PROMOTABLE, Criterion, GateContext, Verdict
 from accord.gate.impact import Use, mapping_uses
+from accord.project import Workspace
 from accord.workspace.lock import RegistryLock, sha256_file
-from accord.workspace.workspace import Workspace
 
 __all__ = ["PromotionResult", "promote", "promoter", "set_status_line"]
 

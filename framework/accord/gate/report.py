@@ -14,7 +14,7 @@ from accord.compat.report import ordered
 from accord.diagnostics import JUnitCase
 from accord.gate.impact import uses_of
 from accord.gate.promote import PromotionResult
-from accord.workspace.workspace import Workspace
+from accord.project import Workspace
 
 __all__ = ["junit_verdict_cases", "release_report", "write_report"]
 

@@ -13,7 +13,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from accord.diagnostics import Diagnostic
-from accord.workspace.yamlio import YamlDocument, join_pointer
+from accord.jsondoc import join_pointer
+from accord.workspace.yamlio import YamlDocument
 
 __all__ = ["FORMATS", "format_schema", "validate_format"]
 

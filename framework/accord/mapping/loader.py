@@ -19,6 +19,7 @@ from jmespath import parser as jparser
 
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
+from accord.jsondoc import join_pointer
 from accord.mapping.formats import validate_format
 from accord.mapping.model import (
     DefaultOn,
@@ -34,7 +35,7 @@ from accord.mapping.model import (
     OnMiss,
     Rule,
 )
-from accord.workspace.yamlio import YamlDocument, join_pointer, load_yaml
+from accord.workspace.yamlio import YamlDocument, load_yaml
 
 __all__ = ["MappingSet", "discover_specs", "load_lookups", "load_mappings", "load_spec",
            "parse_expression"]

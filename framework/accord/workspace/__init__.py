@@ -1,5 +1,3 @@
-"""The workspace: contracts, systems, mappings and lookups loaded from YAML with positions."""
-
-from accord.workspace.workspace import Workspace, load_workspace
-
-__all__ = ["Workspace", "load_workspace"]
+"""The loaders: YAML with positions, the contract registry and ``registry.lock``, systems and
+their API descriptions. Nothing here imports the stages built on them; the ``Workspace``
+facade that drives those stages is :mod:`accord.project`."""

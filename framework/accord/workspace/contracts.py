@@ -29,9 +29,10 @@ from referencing.jsonschema import DRAFT202012
 
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError, UsageError
+from accord.jsondoc import join_pointer, unescape_pointer
 from accord.workspace.lock import RegistryLock
 from accord.workspace.semver import Version, parse_version
-from accord.workspace.yamlio import YamlDocument, join_pointer, load_yaml
+from accord.workspace.yamlio import YamlDocument, load_yaml
 
 __all__ = ["STATUSES", "Contract", "ContractRegistry", "load_contracts"]
 
@@ -514,7 +515,7 @@ def _local_cycles(contract: Contract, diags: list[Diagnostic]) -> None:
             return None
         node: Any = contract.schema
         for token in fragment.split("/")[1:]:
-            token = token.replace("~1", "/").replace("~0", "~")
+            token = unescape_pointer(token)
             if isinstance(node, dict) and token in node:
                 node = node[token]
             else:

@@ -31,6 +31,7 @@ import yaml
 
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
+from accord.jsondoc import JSON_TYPES, escape_pointer, json_type, unescape_pointer
 from accord.workspace.yamlio import Yaml12Loader
 
 __all__ = [
@@ -84,14 +85,6 @@ def _key_text(key: Any) -> str:
     return "null" if key is None else str(key)
 
 
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 @dataclass
 class OpenApiDocument:
     """A parsed OpenAPI description (plain data, string keys everywhere)."""
@@ -136,7 +129,7 @@ class OpenApiDocument:
                               "bundle the description into one file (e.g. `redocly bundle`)")
         node: Any = self.data
         for token in ref[2:].split("/"):
-            token = _unescape(token)
+            token = unescape_pointer(token)
             if isinstance(node, dict) and token in node:
                 node = node[token]
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
@@ -214,25 +207,15 @@ _ONE = ("items", "additionalProperties", "not", "contains", "propertyNames", "if
         "else", "unevaluatedItems", "unevaluatedProperties", "additionalItems")
 _MANY = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "number": (int, float), "integer": (int,), "boolean": (bool,),
-    "array": (list,), "object": (dict,), "null": (type(None),),
-}
 
 
 def _fits(value: Any, types: Any) -> bool:
     names = [types] if isinstance(types, str) else list(types or [])
     if not names:
         return True
-    for name in names:
-        py = _JSON_TYPES.get(name)
-        if py is None:
-            return True
-        if isinstance(value, bool) and name in ("number", "integer"):
-            continue
-        if isinstance(value, py):
-            return True
-    return False
+    kind = json_type(value)
+    return any(name not in JSON_TYPES or name == kind or (name, kind) == ("number", "integer")
+               for name in names)
 
 
 class SchemaBundler:
@@ -265,7 +248,7 @@ class SchemaBundler:
         if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) \
                 and schema["$ref"].startswith(_SCHEMA_PREFIX) \
                 and "/" not in schema["$ref"][len(_SCHEMA_PREFIX):]:
-            return self.component(_unescape(schema["$ref"][len(_SCHEMA_PREFIX):]))
+            return self.component(unescape_pointer(schema["$ref"][len(_SCHEMA_PREFIX):]))
         deps: set[str] = set()
         root = self._convert(schema, pointer, deps)
         return self._assemble(root if isinstance(root, dict) else {}, deps)
@@ -276,7 +259,7 @@ class SchemaBundler:
         if name not in self._converted:
             deps: set[str] = set()
             converted = self._convert(self.doc.schemas[name],
-                                      "/components/schemas/" + _escape(name), deps)
+                                      "/components/schemas/" + escape_pointer(name), deps)
             self._converted[name] = converted if isinstance(converted, dict) else {}
             self._deps[name] = deps
         return self._converted[name], self._deps[name]
@@ -317,14 +300,14 @@ class SchemaBundler:
         for key, value in keep:
             if key == "$ref" or key in _DROP:
                 continue
-            child = pointer + "/" + _escape(key)
+            child = pointer + "/" + escape_pointer(key)
             if key == "items" and isinstance(value, list):  # pre-2020 tuple form
                 out["prefixItems"] = [self._convert(v, f"{child}/{i}", deps)
                                       for i, v in enumerate(value)]
             elif key in _ONE:
                 out[key] = self._convert(value, child, deps)
             elif key in _MANY and isinstance(value, dict):
-                out[key] = {k: self._convert(v, child + "/" + _escape(k), deps)
+                out[key] = {k: self._convert(v, child + "/" + escape_pointer(k), deps)
                             for k, v in value.items()}
             elif key in _LIST and isinstance(value, list):
                 out[key] = [self._convert(v, f"{child}/{i}", deps) for i, v in enumerate(value)]
@@ -370,7 +353,7 @@ class SchemaBundler:
     def _rewrite_ref(self, ref: str, deps: set[str]) -> str:
         if ref.startswith(_SCHEMA_PREFIX):
             rest = ref[len(_SCHEMA_PREFIX):]
-            name = _unescape(rest.split("/", 1)[0])
+            name = unescape_pointer(rest.split("/", 1)[0])
             deps.add(name)
             return "#/$defs/" + rest
         if ref.startswith("#/components/"):

@@ -32,13 +32,14 @@ from jsonschema.exceptions import ValidationError
 
 from accord.diagnostics import Diagnostic, Severity, relative
 from accord.errors import LoadError
+from accord.jsondoc import join_pointer
 from accord.workspace.openapi import (
     OpenApiDocument,
     SchemaBundler,
     did_you_mean,
     load_openapi,
 )
-from accord.workspace.yamlio import YamlDocument, join_pointer, load_yaml
+from accord.workspace.yamlio import YamlDocument, load_yaml
 
 __all__ = ["KINDS", "SYSTEM_SCHEMA", "Environment", "System", "check_systems", "get_system",
            "load_systems"]

@@ -21,9 +21,9 @@ import yaml
 
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
+from accord.jsondoc import join_pointer
 
-__all__ = ["Position", "Yaml12Loader", "YamlDocument", "escape_pointer", "join_pointer",
-           "load_yaml", "load_yaml_text"]
+__all__ = ["Position", "Yaml12Loader", "YamlDocument", "load_yaml", "load_yaml_text"]
 
 try:  # libyaml is ~10x faster when present; both give node marks.
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -83,14 +83,6 @@ class YamlDocument:
         pos = self.position(pointer, key=key)
         return Diagnostic(code=code, message=message, file=self.display, line=pos.line,
                           col=pos.col, pointer=pointer, hint=hint, **kwargs)
-
-
-def escape_pointer(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def join_pointer(base: str, *tokens: str | int) -> str:
-    return base + "".join("/" + escape_pointer(t) for t in tokens)
 
 
 def _fail(display: str, code: str, message: str, line: int = 0, col: int = 0,

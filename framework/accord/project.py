@@ -1,43 +1,32 @@
-"""The workspace: one folder holding contracts, systems, mappings and generated code.
+"""The workspace facade: one folder's contracts, systems and mappings, and the stages over them.
 
-``load_workspace(path)`` finds the workspace root (the folder with ``contracts/``) and loads its
-parts lazily; ``Workspace.check()`` runs every check and returns all findings.
+``load_workspace(path)`` finds the workspace root (the folder with ``contracts/``); the parts
+load lazily through the loaders below (:mod:`accord.workspace`, :mod:`accord.mapping`).
+``Workspace.check()`` runs every check, ``Workspace.generate()`` the generator and
+``Workspace.examples()`` the golden examples. The facade sits above the stages it drives: the
+loaders and the stages never import it. The stages are imported on first use, so a command
+that only reads contracts (``accord run``, ``--help``) does not load the compiler.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord.diagnostics import Diagnostic
-from accord.errors import CompatError, LoadError
 from accord.workspace.contracts import ContractRegistry, load_contracts
+from accord.workspace.root import find_root
 from accord.workspace.systems import System, check_systems, load_systems
 
 if TYPE_CHECKING:
-    from accord.codegen.workspace_generate import GenerateResult
+    from accord.check.endpoints import WorkspaceResolver
+    from accord.codegen.examples import ExampleResult
+    from accord.codegen.generator import GenerateResult
     from accord.mapping.loader import MappingSet
 
-__all__ = ["Workspace", "find_root", "load_workspace"]
-
-
-def find_root(path: str | Path) -> Path:
-    """The workspace root at or above ``path``. Raises LoadError (exit 2) when there is none."""
-    start = Path(path).resolve()
-    if not start.exists():
-        raise LoadError(f"{path}: no such file or directory")
-    if start.is_file():
-        start = start.parent
-    for candidate in (start, *start.parents):
-        if (candidate / "contracts").is_dir():
-            return candidate
-    raise LoadError(
-        f"{path}: not inside an accord workspace (no contracts/ folder here or above); "
-        "create one with `accord init DIR`"
-    )
+__all__ = ["Workspace", "load_workspace"]
 
 
 @dataclass
@@ -64,42 +53,37 @@ class Workspace:
 
         return load_mappings(self.root)
 
+    @cached_property
+    def resolver(self) -> WorkspaceResolver:
+        """A spec's ``source``/``target`` as a JSON Schema: contracts and system schemas."""
+        from accord.check.endpoints import WorkspaceResolver
+
+        return WorkspaceResolver(self.contracts, self.systems)
+
     def generate(self, check: bool = False) -> GenerateResult:
         """Write generated/ from the mapping specs; with ``check``, only report stale files."""
-        from accord.codegen.workspace_generate import generate_workspace
+        from accord.codegen.generator import generate_workspace
 
-        return generate_workspace(self, check=check)
+        return generate_workspace(self.root, self.mappings, self.resolver, check=check)
+
+    def examples(self, only: str | None = None
+                 ) -> tuple[list[ExampleResult], list[Diagnostic]]:
+        """Run the golden examples (of every spec, or of the one named ``only``) and validate
+        each expected output against its spec's target."""
+        from accord.codegen.examples import run_examples
+
+        return run_examples(self.root, self.mappings, only, resolver=self.resolver)
 
     def check(self) -> list[Diagnostic]:
         """Every finding in the workspace, errors first."""
+        from accord.check.mapping_check import check_mapping_set
+        from accord.compat.bump import check_registry_bumps
+
         diagnostics: list[Diagnostic] = list(self.contracts.diagnostics)
-        # -- checks from other subsystems --
-        from accord.check.workspace_check import check_workspace_mappings
-
-        diagnostics.extend(check_workspace_mappings(self))
+        diagnostics.extend(check_mapping_set(self.mappings, self.resolver))
         diagnostics.extend(check_systems(*self._systems))
-        diagnostics.extend(self._check_bumps())
+        diagnostics.extend(check_registry_bumps(self.contracts))
         return sorted(diagnostics, key=Diagnostic.sort_key)
-
-    def _check_bumps(self) -> list[Diagnostic]:
-        """Each version's semver bump matches its changes against the version before it."""
-        from accord.compat import check_bump
-
-        found: list[Diagnostic] = []
-        for name in self.contracts.names():
-            versions = self.contracts.versions(name)
-            for old, new in itertools.pairwise(versions):
-                def locate(pointer: str, doc: Any = new.document) -> tuple[str, int, int]:
-                    pos = doc.position(pointer)
-                    return doc.display, pos.line, pos.col
-
-                try:
-                    found.extend(check_bump(old.version, old.schema, new.version, new.schema,
-                                            new.compatibility, self.contracts.resource_registry,
-                                            locate=locate))
-                except CompatError:
-                    continue  # an unresolvable $ref: already a finding of the registry
-        return found
 
     def contract_table(self) -> list[dict[str, str]]:
         """One row per entity: its versions (oldest first) with status, and the latest."""
@@ -129,4 +113,5 @@ class Workspace:
 
 
 def load_workspace(path: str | Path = ".") -> Workspace:
+    """The workspace at or above ``path``. Raises LoadError (exit 2) when there is none."""
     return Workspace(find_root(path))

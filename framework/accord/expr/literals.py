@@ -16,17 +16,17 @@ __all__ = ["comment_text", "py_literal"]
 
 
 def py_literal(value: Any) -> str:
-    """Python source for a JSON value (deterministic; dict order is the spec's order)."""
+    """Python source that evaluates to a fresh copy of a JSON value (deterministic; dict order
+    is the spec's order). Tuples stay tuples; a non-finite float becomes ``float('inf')``."""
     if value is None or isinstance(value, bool | int | str):
         return repr(value)
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise CodegenError(f"{value!r} is not a JSON number; use a string or null")
-        return repr(value)
+        return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
     if isinstance(value, list | tuple):
         inner = ", ".join(py_literal(v) for v in value)
-        return f"({inner},)" if isinstance(value, tuple) and len(value) == 1 else (
-            f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
+        if isinstance(value, list):
+            return f"[{inner}]"
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{py_literal(str(k))}: {py_literal(v)}"
                                for k, v in value.items()) + "}"

@@ -1,0 +1,48 @@
+"""JSON documents: the JSON Schema type of a value, and RFC 6901 JSON Pointers.
+
+The one home of these helpers: the loaders, the checker, the differ and the generator all
+name JSON nodes the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["JSON_TYPES", "escape_pointer", "join_pointer", "json_type", "unescape_pointer"]
+
+#: The type names of JSON Schema 2020-12 (``integer`` is a subset of ``number``).
+JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a JSON value: ``true`` is a boolean (never an integer),
+    and a number with a zero fraction (``1.0``) is an integer, as JSON Schema counts it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list | tuple):
+        return "array"
+    return "object"
+
+
+def escape_pointer(token: str | int) -> str:
+    """One reference token, escaped (``~`` → ``~0``, ``/`` → ``~1``)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer(token: str) -> str:
+    """One escaped reference token read back (``~1`` → ``/``, then ``~0`` → ``~``)."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join_pointer(base: str, *tokens: str | int) -> str:
+    """``base`` extended by the escaped ``tokens``: ``join_pointer("/a", "b/c", 0)`` is
+    ``/a/b~1c/0``."""
+    return base + "".join("/" + escape_pointer(t) for t in tokens)
