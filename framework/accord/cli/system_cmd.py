@@ -58,9 +58,10 @@ def import_command(name: str | None, source: str | None, check: bool,
         click.echo(render_junit(diags, suite="accord system import"))
     else:
         for result in results:
-            verb = "checked" if check else "imported"
-            click.echo(f"{result.system}: {verb} {result.schemas} schema(s), "
-                       f"{result.operations} operation(s) from {result.source}")
+            if result.sha256:  # the upstream was read
+                verb = "checked" if check else "imported"
+                click.echo(f"{result.system}: {verb} {result.schemas} schema(s), "
+                           f"{result.operations} operation(s) from {result.source}")
             for path in result.written:
                 click.echo(f"  wrote {path}")
             for change in result.changes:

@@ -226,7 +226,8 @@ def derive(doc: OpenApiDocument, schemas: Iterable[str],
                               pointer=where, hint="fix the reference in the API description")
             raise LoadError(diag.format(), diagnostics=[diag])
         components.setdefault(kind, {})[name] = walker.component(kind)(table[name], where)
-    info = doc.data.get("info") if isinstance(doc.data.get("info"), dict) else {}
+    info = doc.data.get("info")
+    info = info if isinstance(info, dict) else {}
     out: dict[str, Any] = {
         "openapi": doc.data["openapi"],
         "info": {k: walker.generic(v) for k, v in info.items()

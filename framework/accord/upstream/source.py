@@ -44,8 +44,10 @@ def read_upstream(source: str, base: Path, *, hint: str = "") -> Upstream:
     if is_url(source):
         try:
             request = urllib.request.Request(source, headers={"User-Agent": "accord"})
-            with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
                 raw = response.read(_MAX_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            raise _missing(source, source, f"HTTP {exc.code} {exc.reason}", hint) from None
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", None) or exc
             raise _missing(source, source, f"fetching failed ({reason})", hint) from None

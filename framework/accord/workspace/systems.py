@@ -13,7 +13,8 @@ relative to the system.yaml, optionally pinned by sha256) and its environments::
       sandbox: {base_url: "https://example.invalid/xero", auth: {bearer_env: XERO_TOKEN}}
 
 ``api`` may also be ``{path, sha256}`` (a pinned file). ``upstream`` records the vendor's full
-description that ``accord system import`` derived ``api`` from (see :mod:`accord.upstream`). Loading checks each file against
+description that ``accord system import`` derived ``api`` from (see :mod:`accord.upstream`).
+Loading checks each file against
 :data:`SYSTEM_SCHEMA` (findings with file, line and column), that the directory and ``name``
 agree, that the API description exists and still has the pinned sha256. The API description
 itself is parsed lazily, the first time a schema or operation is asked for.
