@@ -41,8 +41,8 @@ def import_command(name: str | None, source: str | None, check: bool,
 
     With --check (NAME optional: every imported system), re-derive and exit 1 on drift, 2
     when the upstream file is not at hand (unless --allow-missing-upstream)."""
+    from accord.project import load_workspace
     from accord.upstream.importer import check_imports, import_system
-    from accord.workspace import load_workspace
 
     ws = load_workspace(workspace)
     if check:

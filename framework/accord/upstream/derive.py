@@ -23,6 +23,7 @@ import yaml
 
 from accord.diagnostics import Diagnostic
 from accord.errors import LoadError
+from accord.jsondoc import escape_pointer, unescape_pointer
 from accord.workspace.openapi import OpenApiDocument
 
 __all__ = ["HEADER", "PROSE", "derive", "dump"]
@@ -57,7 +58,7 @@ class _Walker:
         parts = ref[len(_COMPONENT):].split("/")
         if len(parts) < 2 or not parts[1]:
             raise _unsupported(self.doc, ref, where)
-        kind, name = parts[0], parts[1].replace("~1", "/").replace("~0", "~")
+        kind, name = parts[0], unescape_pointer(parts[1])
         self.refs.add((kind, name))
 
     # -- JSON Schema -----------------------------------------------------------------------
@@ -191,10 +192,6 @@ def _unsupported(doc: OpenApiDocument, ref: str, where: str) -> LoadError:
     return LoadError(diag.format(), diagnostics=[diag])
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def derive(doc: OpenApiDocument, schemas: Iterable[str],
            operations: Iterable[str]) -> dict[str, Any]:
     """The part of ``doc`` that the named component schemas and operations need.
@@ -207,7 +204,7 @@ def derive(doc: OpenApiDocument, schemas: Iterable[str],
     for op_id in sorted(set(operations)):
         method, route, op = found[op_id]
         item = (doc.data.get("paths") or {})[route]
-        where = "/paths/" + _escape(route)
+        where = "/paths/" + escape_pointer(route)
         entry = paths.setdefault(route, {})
         entry[method] = walker.operation(op, f"{where}/{method}")
         if "parameters" in item:
@@ -219,7 +216,7 @@ def derive(doc: OpenApiDocument, schemas: Iterable[str],
     while walker.refs - done:
         kind, name = min(walker.refs - done)
         done.add((kind, name))
-        where = f"/components/{kind}/{_escape(name)}"
+        where = f"/components/{kind}/{escape_pointer(name)}"
         table = (doc.data.get("components") or {}).get(kind)
         if not isinstance(table, dict) or name not in table:
             diag = Diagnostic("ACC206", f"$ref to missing {where[1:]}", doc.display,

@@ -18,13 +18,13 @@ from typing import Any
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import AccordError, LoadError, UsageError
 from accord.mapping.model import MappingSpec
+from accord.project import Workspace
 from accord.upstream.changes import ApiChange, api_changes
 from accord.upstream.derive import derive, dump
 from accord.upstream.source import Upstream, is_url, read_upstream, recorded_source
 from accord.upstream.system_file import API_FILE, new_system_yaml, update_system_yaml
 from accord.workspace.openapi import OpenApiDocument, parse_openapi
 from accord.workspace.systems import KINDS, SYSTEMS_DIR, System
-from accord.workspace.workspace import Workspace
 
 __all__ = ["ImportResult", "check_imports", "import_system"]
 
