@@ -1,13 +1,13 @@
 """``accord generate``: one Python module per mapping spec, from Jinja2 templates.
 
-Output is deterministic (no timestamps; stable order) and checked with ``ast.parse``. The header
+Output is deterministic (no timestamps; stable order) and parsed back before it is returned:
+its top level must be exactly what was planned (:mod:`accord.codegen.verify`). The header
 carries the sha256 of the spec, the lookup tables it uses, the templates and the accord version.
 ``check_fresh`` regenerates in memory and names stale, missing and orphan files.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import re
@@ -21,6 +21,7 @@ import jinja2
 from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.check.null_targets import null_targets
 from accord.codegen.plan import build_plan
+from accord.codegen.verify import verify_module
 from accord.diagnostics import Diagnostic
 from accord.errors import CodegenError
 from accord.mapping.loader import MappingSet
@@ -108,7 +109,9 @@ _DROP = "\x00"
 
 
 def _tidy(text: str) -> str:
-    lines = [line.rstrip() for line in text.splitlines() if line.strip() != _DROP]
+    """Drop the DROP lines, trailing blanks and runs of blank lines. Lines are split on
+    ``\n`` only, as Python's tokenizer splits them (never with ``str.splitlines()``)."""
+    lines = [line.rstrip(" ") for line in text.split("\n") if line.strip(" ") != _DROP]
     text = "\n".join(lines).strip("\n") + "\n"
     return re.sub(r"\n{4,}", "\n\n\n", text)
 
@@ -134,11 +137,7 @@ def render_spec(spec: MappingSpec, lookups: dict[str, Lookup],
     nulls = nulls_of(spec, resolver)
     plan = build_plan(spec, lookups, digest(spec, lookups, nulls), nulls)
     text = _tidy(_environment().get_template("module.py.j2").render(plan=plan, DROP=_DROP))
-    try:
-        ast.parse(text)
-    except SyntaxError as exc:  # a generator bug, never the user's input
-        raise CodegenError(f"generated code for {spec.display} does not parse (line "
-                           f"{exc.lineno}): {exc.msg}; please report this") from None
+    verify_module(text, plan, spec.display)  # parses it; exactly the planned top level
     return text
 
 

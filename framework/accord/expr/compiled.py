@@ -14,6 +14,7 @@ from typing import Any
 
 from accord.errors import ExpressionError
 from accord.expr.emitter import Emitter, SharedFilters, filter_keys
+from accord.expr.literals import comment_text
 from accord.expr.parse import parse
 from accord.runtime import jmes
 from accord.runtime.jmes import Function
@@ -128,8 +129,9 @@ def shared_filter_keys(expressions: list[str]) -> SharedFilters:
 
 
 def _one_line(expression: str) -> str:
-    text = expression.replace("\r", " ").replace("\n", " ")
-    return text if len(text) <= 200 else text[:197] + "..."
+    """The expression for its ``# jmespath:`` comment: shortened, then escaped (one line)."""
+    text = expression if len(expression) <= 200 else expression[:197] + "..."
+    return comment_text(text)
 
 
 class CompiledExpression:

@@ -12,7 +12,7 @@ from typing import Any
 
 from accord.errors import CodegenError
 
-__all__ = ["comment_text", "py_literal"]
+__all__ = ["LINE_BREAKS", "comment_text", "py_literal"]
 
 
 def py_literal(value: Any) -> str:
@@ -33,12 +33,21 @@ def py_literal(value: Any) -> str:
     raise CodegenError(f"cannot embed a {type(value).__name__} in generated code")
 
 
+#: Every character ``str.splitlines()`` ends a line on (not only ``\r`` and ``\n``).
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def comment_text(text: str) -> str:
-    """``text`` made safe for a ``#`` comment: no line breaks, control characters escaped."""
+    """``text`` as one line of printable characters, safe after a ``#``: the one comment
+    escaper (the expression compiler's ``# jmespath:`` line and every generator comment).
+
+    Every character that is not printable, and every character ``str.splitlines()`` breaks a
+    line on, becomes its ``unicode_escape`` form; a backslash is doubled, so the escaping is
+    unambiguous and nothing can end the comment line."""
     out = []
     for ch in text:
-        if ch == "\\" or (not ch.isprintable() and ch != " "):
-            out.append(ch.encode("unicode_escape").decode("ascii"))
+        if ch == "\\" or ch in LINE_BREAKS or (not ch.isprintable() and ch != " "):
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
         else:
             out.append(ch)
     return "".join(out)

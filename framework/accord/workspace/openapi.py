@@ -41,7 +41,6 @@ __all__ = [
     "SchemaBundler",
     "did_you_mean",
     "load_openapi",
-    "parse_openapi",
 ]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -171,14 +170,7 @@ def load_openapi(path: str | Path, *, display: str | None = None) -> OpenApiDocu
         cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    doc = parse_openapi(p.read_bytes(), p, shown)
-    with _CACHE_LOCK:
-        _CACHE[key] = doc
-    return doc
-
-
-def parse_openapi(raw: bytes, path: Path, shown: str) -> OpenApiDocument:
-    """An OpenAPI description from its bytes (``path`` and ``shown`` name it in findings)."""
+    raw = p.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
@@ -199,7 +191,10 @@ def parse_openapi(raw: bytes, path: Path, shown: str) -> OpenApiDocument:
                           shown, 1, 1, hint="accord reads OpenAPI 3.0.x and 3.1.x; convert "
                           "Swagger 2.0 with e.g. swagger2openapi")
         raise LoadError(diag.format(), diagnostics=[diag])
-    return OpenApiDocument(path, shown, _stringify_keys(data), digest)
+    doc = OpenApiDocument(p, shown, _stringify_keys(data), digest)
+    with _CACHE_LOCK:
+        _CACHE[key] = doc
+    return doc
 
 
 # --------------------------------------------------------------------------- conversion
