@@ -26,3 +26,11 @@ def test_ci_runs_the_readme_commands_as_written() -> None:
     assert setup in ci, "the first Quickstart command must appear verbatim in .ci/run"
     assert tests in ci, "the second Quickstart command must appear verbatim in .ci/run"
     assert ci.index(setup) < ci.index(tests)
+
+
+def test_ci_requires_the_external_suites() -> None:
+    """In CI a missing external suite (tests/external_suites.py) fails instead of skipping."""
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    setting = "export ACCORD_REQUIRE_EXTERNAL_SUITES=1"
+    assert setting in ci
+    assert ci.index(setting) < ci.index(quickstart()[1])

@@ -1,6 +1,7 @@
 """The official JMESPath compliance suite, through the compiled code and through the reference.
 
-Every result and error case of ../shared/jmespath-compliance runs through ``compile_expression``;
+Every result and error case of the suite (``ACCORD_JMESPATH_COMPLIANCE``, else
+../shared/jmespath-compliance; see tests/external_suites.py) runs through ``compile_expression``;
 ``error`` cases may fail at compile or at run time, with the suite's error kind. The bench cases
 must compile and run. The same cases also run through ``reference_search`` (jmespath.py with
 accord's library) so a disagreement names which side moved.
@@ -10,14 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from accord import ExpressionError
 from accord.expr import compile_expression, reference_search
+from external_suites import JMESPATH_COMPLIANCE
 
-SUITE = Path(__file__).resolve().parents[2] / ".." / "shared" / "jmespath-compliance"
+SUITE = JMESPATH_COMPLIANCE.require_module()
 
 
 @dataclass(frozen=True)

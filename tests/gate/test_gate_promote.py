@@ -26,10 +26,7 @@ PARTS = ("contracts", "mappings")
 
 @pytest.fixture
 def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A workspace built from PARTS, generated fresh, with ../shared beside it as in CI."""
-    shared = (REPO / ".." / "shared").resolve()
-    assert shared.is_dir(), f"{shared} is missing: the reference systems need it"
-    (tmp_path / "shared").symlink_to(shared)
+    """A workspace built from PARTS, generated fresh (nothing beside it)."""
     root = tmp_path / "repo"
     for part in PARTS:
         source, dest = REPO / part, root / part

@@ -102,12 +102,33 @@ def test_no_validate_writes_schema_failures(repo_root: Path, module_path: Path,
     assert first["key"] == "1" and first["record"]["id"] == "prj-1"
 
 
-def test_system_targets(repo_root: Path, shared_dir: Path) -> None:
+def test_system_targets(repo_root: Path, tmp_path: Path) -> None:
     ws = load_workspace(repo_root)
     schema, label = target_schema(ws, {"system": "xero_accounting", "schema": "Contact"})
     assert label == "system:xero_accounting/schema:Contact" and "properties" in schema
-    schema, label = target_schema(ws, {"system": "xero_projects", "operation": "createProject"})
-    assert label.endswith("operation:createProject")
+    with pytest.raises(LoadError, match="re-import it: accord system import xero_projects"):
+        target_schema(ws, {"system": "xero_projects", "operation": "createProject"})
+    folder = tmp_path / "contracts" / "systems" / "psa"
+    folder.mkdir(parents=True)
+    (folder / "system.yaml").write_text("accord: system/v1\nname: psa\nkind: psa\n"
+                                        "api: openapi.yaml\n")
+    (folder / "openapi.yaml").write_text(textwrap.dedent("""\
+        openapi: 3.1.0
+        info: {title: psa, version: '1'}
+        paths:
+          /projects:
+            post:
+              operationId: createProject
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, properties: {name: {type: string}}}
+              responses: {'201': {description: ''}}
+        """))
+    schema, label = target_schema(load_workspace(tmp_path),
+                                  {"system": "psa", "operation": "createProject"})
+    assert label == "system:psa/operation:createProject"
+    assert schema["properties"] == {"name": {"type": "string"}}
     with pytest.raises(LoadError, match="did you mean 'harvest'"):
         target_schema(ws, {"system": "harvst", "schema": "TimeEntry"})
     with pytest.raises(LoadError, match="unsupported TARGET"):

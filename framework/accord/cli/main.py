@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "schema": "accord.cli.schema_cmd:schema",
     "test": "accord.cli.test_cmd:test",
     "run": "accord.cli.run_cmd:run",
+    "system": "accord.cli.system_cmd:system",
 }
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "SchemaBundler",
     "did_you_mean",
     "load_openapi",
+    "parse_openapi",
 ]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -170,7 +171,14 @@ def load_openapi(path: str | Path, *, display: str | None = None) -> OpenApiDocu
         cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    raw = p.read_bytes()
+    doc = parse_openapi(p.read_bytes(), p, shown)
+    with _CACHE_LOCK:
+        _CACHE[key] = doc
+    return doc
+
+
+def parse_openapi(raw: bytes, path: Path, shown: str) -> OpenApiDocument:
+    """An OpenAPI description from its bytes (``path`` and ``shown`` name it in findings)."""
     digest = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
@@ -191,10 +199,7 @@ def load_openapi(path: str | Path, *, display: str | None = None) -> OpenApiDocu
                           shown, 1, 1, hint="accord reads OpenAPI 3.0.x and 3.1.x; convert "
                           "Swagger 2.0 with e.g. swagger2openapi")
         raise LoadError(diag.format(), diagnostics=[diag])
-    doc = OpenApiDocument(p, shown, _stringify_keys(data), digest)
-    with _CACHE_LOCK:
-        _CACHE[key] = doc
-    return doc
+    return OpenApiDocument(path, shown, _stringify_keys(data), digest)
 
 
 # --------------------------------------------------------------------------- conversion

@@ -6,12 +6,15 @@ relative to the system.yaml, optionally pinned by sha256) and its environments::
     accord: system/v1
     name: xero_accounting
     kind: erp
-    api: {path: ../../../../shared/systems/xero/xero_accounting.yaml, sha256: 0f3c...}
+    api: openapi.yaml
+    upstream: {source: "https://.../xero_accounting.yaml", sha256: 0f3c...}
     environments:
       local: {simulator: true}
       sandbox: {base_url: "https://example.invalid/xero", auth: {bearer_env: XERO_TOKEN}}
 
-``api`` may also be a plain path string. Loading checks each file against
+``api`` may also be ``{path, sha256}`` (a pinned file). ``upstream`` records the vendor's full
+description that ``accord system import`` derived ``api`` from (see :mod:`accord.upstream`).
+Loading checks each file against
 :data:`SYSTEM_SCHEMA` (findings with file, line and column), that the directory and ``name``
 agree, that the API description exists and still has the pinned sha256. The API description
 itself is parsed lazily, the first time a schema or operation is asked for.
@@ -76,6 +79,15 @@ SYSTEM_SCHEMA: dict[str, Any] = {
                 },
             ],
         },
+        "upstream": {
+            "type": "object",
+            "required": ["source", "sha256"],
+            "additionalProperties": False,
+            "properties": {
+                "source": {"type": "string", "minLength": 1},
+                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            },
+        },
         "environments": {
             "type": "object",
             "propertyNames": {"pattern": r"^[a-z][a-z0-9_-]*$"},
@@ -131,11 +143,21 @@ class System:
     sha256: str | None = None
     environments: dict[str, Environment] = field(default_factory=dict)
     description: str = ""
+    #: ``upstream: {source, sha256}``: the vendor's full description ``api`` was derived from
+    upstream: dict[str, str] | None = None
 
     @cached_property
     def api(self) -> OpenApiDocument:
         """The parsed API description (LoadError with a located finding when it is unusable)."""
         return load_openapi(self.api_path, display=self.api_display)
+
+    def with_api(self, api: OpenApiDocument) -> System:
+        """This system with another (already parsed) API description, e.g. to compare a
+        description before and after a re-import."""
+        other = System(self.name, self.kind, self.path, self.display, self.document,
+                       self.api_path, self.api_display, upstream=self.upstream)
+        other.__dict__["api"] = api  # the cached_property's slot
+        return other
 
     @property
     def openapi(self) -> dict[str, Any]:
@@ -154,6 +176,9 @@ class System:
 
     def schema(self, name: str) -> dict[str, Any]:
         """``components/schemas/<name>`` as a self-contained JSON Schema 2020-12."""
+        if self.upstream and name not in self.api.schemas:
+            raise self._fail("ACC207", f"unknown schema {name!r} in {self.api_display}"
+                             f"{did_you_mean(name, self.api.schemas)}", self._reimport_hint())
         return copy.deepcopy(self._bundler.component(name))
 
     def operation_request(self, operation_id: str) -> dict[str, Any]:
@@ -196,8 +221,13 @@ class System:
         if operation_id not in operations:
             raise self._fail("ACC207", f"unknown operation {operation_id!r} in system "
                              f"{self.name!r}{did_you_mean(operation_id, operations)}",
+                             self._reimport_hint() if self.upstream else
                              "use an operationId from the API description")
         return operations[operation_id]
+
+    def _reimport_hint(self) -> str:
+        return (f"{self.api_display} holds only what the mappings used when it was imported; "
+                f"if the name is right, re-import it: accord system import {self.name}")
 
     def _body_schema(self, body: dict[str, Any], what: str) -> dict[str, Any]:
         content = body.get("content") or {}
@@ -289,6 +319,7 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
         name=name, kind=data["kind"], path=file, display=shown, document=doc,
         api_path=api_path, api_display=api_display, sha256=pin,
         description=data.get("description", ""),
+        upstream=dict(data["upstream"]) if "upstream" in data else None,
         environments={
             env: Environment(env, bool(cfg.get("simulator", False)), cfg.get("base_url"),
                              dict(cfg.get("auth", {})), dict(cfg.get("headers", {})))
@@ -298,8 +329,9 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
     if not api_path.is_file():
         diags.append(doc.diagnostic(
             "ACC203", f"API description {api_display!r} not found", api_pointer,
-            hint="`api:` is relative to this system.yaml; check the path (the reference "
-                 "systems expect ../shared beside the repository)"))
+            hint=f"derive it: accord system import {name} --from <vendor file or URL>"
+                 if system.upstream else "`api:` is relative to this system.yaml; check the "
+                 "path, or derive the file: accord system import NAME --from FILE|URL"))
         return system
     if pin is not None:
         actual = hashlib.sha256(api_path.read_bytes()).hexdigest()
