@@ -33,7 +33,30 @@ def test_init_scaffolds_a_clean_workspace(workspace: Path) -> None:
     assert (workspace / "mappings").is_dir()
     code, out = run("check", str(workspace))
     assert code == 0, out
-    assert "1 entities" in out and "clean" in out
+    assert "6 entities" in out and "1 systems, 1 mappings, 1 lookup tables" in out
+    assert "clean" in out
+
+
+def test_init_workspace_passes_the_pipeline_as_created(workspace: Path) -> None:
+    """Everything a user learns from is there and works: part of the canonical model with its
+    lock, a system with its description, a mapping with a lookup and golden examples, and the
+    generated transformer."""
+    assert json.loads((workspace / "contracts/registry.lock").read_text())["contracts"].keys() \
+        == {"customer", "address", "common", "external_ids", "money", "record_ref"}
+    assert (workspace / "contracts/systems/crm/openapi.yaml").is_file()
+    spec = (workspace / "mappings/account-to-customer/crm_account.yaml").read_text()
+    assert "lookup: customer_status_by_crm_status" in spec and "examples:" in spec
+    assert (workspace / "generated/account-to-customer/crm_account.py").is_file()
+    code, out = run("pipeline", str(workspace))
+    assert code == 0, out
+    assert "2/2 golden example(s) passed" in out and "pipeline passed" in out
+
+
+def test_scaffold_contracts_are_the_released_canonical_model(workspace: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    for path in sorted((workspace / "contracts/canonical").rglob("*.yaml")):
+        shipped = repo / path.relative_to(workspace)
+        assert path.read_bytes() == shipped.read_bytes(), path
 
 
 def test_init_refuses_to_overwrite(workspace: Path) -> None:
@@ -45,15 +68,19 @@ def test_init_refuses_to_overwrite(workspace: Path) -> None:
 
 
 def break_it(workspace: Path) -> None:
-    path = workspace / "contracts/canonical/customer/1.0.0.yaml"
-    path.write_text(path.read_text().replace("status: draft", "status: live"))
+    """A new draft entity (a copy of customer) whose status is not a status."""
+    text = (workspace / "contracts/canonical/customer/1.0.0.yaml").read_text()
+    path = workspace / "contracts/canonical/client/1.0.0.yaml"
+    path.parent.mkdir()
+    path.write_text(text.replace("contract:customer:", "contract:client:")
+                    .replace("status: released", "status: live"))
 
 
 def test_findings_exit_1_with_file_line_col(workspace: Path) -> None:
     break_it(workspace)
     code, out = run("check", str(workspace))
     assert code == 1
-    assert "contracts/canonical/customer/1.0.0.yaml:" in out
+    assert "contracts/canonical/client/1.0.0.yaml:" in out
     assert "ACC104" in out and "hint:" in out and "1 error(s)" in out
     assert "Traceback" not in out
 

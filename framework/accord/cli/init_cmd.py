@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from accord.cli.common import handle_errors
+from accord.cli.common import echo_diagnostics, exit_code_for, handle_errors
+from accord.project import load_workspace
 from accord.workspace.scaffold import init_workspace
 
 
@@ -12,8 +15,17 @@ from accord.workspace.scaffold import init_workspace
 @click.argument("directory", type=click.Path())
 @handle_errors()
 def init(directory: str) -> None:
-    """Scaffold a new accord workspace in DIRECTORY (one contract, a mappings folder, a README)."""
+    """Scaffold a workspace in DIRECTORY to learn from and build on: part of the canonical model
+    (customer and its shared types) with its lock, one system with a small API description, one
+    mapping with a lookup table and golden examples, and its generated transformer. It passes
+    `accord pipeline` as created."""
     written = init_workspace(directory)
     for path in written:
         click.echo(f"created {path}")
-    click.echo(f"next: cd {directory} && accord check")
+    result = load_workspace(directory).generate()
+    for path in result.written:
+        click.echo(f"generated {path}")
+    echo_diagnostics(result.diagnostics, "text")
+    if result.diagnostics:
+        sys.exit(exit_code_for(result.diagnostics))
+    click.echo(f"next: cd {directory} && accord pipeline")

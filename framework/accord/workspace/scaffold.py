@@ -34,6 +34,6 @@ def init_workspace(target: str | Path) -> list[Path]:
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, out)
         written.append(out)
-    for folder in ("generated", "contracts/systems", "mappings/lookups"):
+    for folder in ("generated",):
         (dest / folder).mkdir(parents=True, exist_ok=True)
     return written
