@@ -83,8 +83,9 @@ class Diagnostic:
 def relative(path: str | os.PathLike[str], base: str | os.PathLike[str] | None = None) -> str:
     """``path`` relative to ``base`` (default: the current directory) when it is inside it."""
     p = Path(path)
-    try:
-        return p.resolve().relative_to(Path(base or Path.cwd()).resolve()).as_posix()
+    try:  # realpath, not Path.resolve(): a symlink loop must not raise here
+        real = Path(os.path.realpath(p))
+        return real.relative_to(os.path.realpath(base or Path.cwd())).as_posix()
     except ValueError:
         return p.as_posix()
 

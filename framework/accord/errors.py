@@ -21,6 +21,7 @@ __all__ = [
     "CompatError",
     "ExpressionError",
     "LoadError",
+    "OutputError",
     "PromotionError",
     "TransformError",
     "UsageError",
@@ -50,6 +51,11 @@ class UsageError(AccordError):
 
 class LoadError(AccordError):
     """A file could not be read or parsed: missing, not UTF-8, malformed YAML/JSON."""
+
+
+class OutputError(AccordError):
+    """An output could not be written: disk full, read-only, no permission, in use by another
+    accord process, or it would leave the workspace. The previous output is kept."""
 
 
 class CheckError(AccordError):

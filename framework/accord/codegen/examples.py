@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from accord import fsio
 from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.codegen.generator import output_path, render_spec
 from accord.diagnostics import Diagnostic, JUnitCase, junit_cases
-from accord.errors import AccordError, TransformError, UsageError
+from accord.errors import AccordError, LoadError, TransformError, UsageError
 from accord.jsondoc import join_pointer
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import EachRule, Example, MappingSpec, Rule
@@ -94,15 +95,26 @@ def _rule_for(rules: tuple[Rule, ...], path: str) -> Rule | None:
     return best
 
 
-def _load_json(path: Path) -> Any:
-    return json.loads(path.read_text("utf-8"))
+def _load_json(path: Path, root: Path) -> Any:
+    """An example file's JSON, read through fsio: confined to the workspace, never a FIFO,
+    device or oversized file."""
+    return json.loads(fsio.read_text(path, root=root, display=_display(root, path)))
 
 
-def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example) -> ExampleResult:
+def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
+             root: Path) -> ExampleResult:
     where = spec.document.diagnostic
+    current = example.input
     try:
-        record = _load_json(example.input)
-        expected = _load_json(example.output)
+        record = _load_json(current, root)
+        current = example.output
+        expected = _load_json(current, root)
+    except LoadError as exc:
+        problem = exc.diagnostics[0].message if exc.diagnostics else str(exc)
+        diag = where(CODE_UNREADABLE, f"example {example.name}: cannot read "
+                     f"{_display(root, current)}: {problem}", example.pointer,
+                     hint="example files are regular JSON files inside the workspace")
+        return ExampleResult(spec.display, example.name, False, diag)
     except (OSError, ValueError) as exc:
         diag = where(CODE_UNREADABLE, f"example {example.name}: cannot read JSON: {exc}",
                      example.pointer, hint="example files hold one JSON document each")
@@ -189,8 +201,8 @@ def _schema_violations(root: Path, spec: MappingSpec, example: Example,
                        validator: Validator) -> tuple[Diagnostic, ...]:
     """Findings where the golden output of ``example`` breaks the target schema."""
     try:
-        expected = _load_json(example.output)
-    except (OSError, ValueError):
+        expected = _load_json(example.output, root)
+    except (AccordError, OSError, ValueError):
         return ()  # reported as unreadable by the run itself
     if expected is None:  # the spec's `when` skips the record: no output to validate
         return ()
@@ -199,7 +211,7 @@ def _schema_violations(root: Path, spec: MappingSpec, example: Example,
         return ()
     display = _display(root, example.output)
     try:
-        located = load_yaml(example.output, display=display)  # JSON is YAML: get positions
+        located = load_yaml(example.output, display=display, root=root)  # JSON is YAML
     except AccordError:
         located = None
     out: list[Diagnostic] = []
@@ -250,7 +262,7 @@ def run_examples(root: Path, mappings: MappingSet, only: str | None = None, *,
             if problem is not None:
                 diags.append(problem)
         for example in spec.examples:
-            result = _run_one(spec, module, example)
+            result = _run_one(spec, module, example, root)
             if validator is not None:
                 result.violations = _schema_violations(root, spec, example, validator)
                 result.passed = result.passed and not result.violations

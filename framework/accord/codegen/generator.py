@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -20,10 +23,11 @@ import jinja2
 
 from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.check.null_targets import null_targets
+from accord import fsio
 from accord.codegen.plan import build_plan
 from accord.codegen.verify import verify_module
 from accord.diagnostics import Diagnostic
-from accord.errors import CodegenError
+from accord.errors import AccordError, CodegenError, OutputError
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import Lookup, MappingSpec
 
@@ -186,29 +190,79 @@ def generate_workspace(root: Path, mappings: MappingSet, resolver: SchemaResolve
     elif not result.diagnostics:
         result.written, result.removed = write_files(root, files)
     else:
-        result.written = _write_changed(root, files)
+        result.written, _ = write_files(root, files, remove_orphans=False)
     return result
 
 
-def _write_changed(root: Path, files: list[GeneratedFile]) -> list[Path]:
-    written: list[Path] = []
-    for f in files:
-        target = root / f.path
-        if not target.is_file() or target.read_text("utf-8") != f.text:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(f.text, "utf-8", newline="\n")
-            written.append(f.path)
-    return written
+def _current(root: Path, path: Path) -> str | None:
+    """The text of a generated file as it is now; None when missing or unreadable."""
+    try:
+        return fsio.read_text(root / path, root=root, display=path.as_posix())
+    except AccordError:
+        return None
 
 
-def write_files(root: Path, files: list[GeneratedFile]) -> tuple[list[Path], list[Path]]:
-    """Write changed files and remove orphans; returns (written, removed)."""
-    written = _write_changed(root, files)
-    removed = []
-    for orphan in _orphans(root, files):
-        (root / orphan).unlink()
-        removed.append(orphan)
+def write_files(root: Path, files: list[GeneratedFile], *, remove_orphans: bool = True
+                ) -> tuple[list[Path], list[Path]]:
+    """Replace ``generated/`` with the new set of modules in one step; returns (written,
+    removed).
+
+    The new tree is built in a staging folder beside it (a copy of the current tree with the
+    changed modules written and, with ``remove_orphans``, the orphans left out) and swapped in
+    with one atomic exchange, so an interrupted run leaves either the old or the new set of
+    modules, never a mix and never a partly written module. Nothing is written through a
+    symlink that leaves the workspace."""
+    folder = root / GENERATED_DIR
+    if os.path.lexists(folder) and not fsio.inside(folder, root):
+        raise OutputError(f"{GENERATED_DIR}/ leads out of the workspace (a symlink?): "
+                          "nothing written", diagnostics=[Diagnostic(
+                              fsio.CODE_OUTSIDE, "leads out of the workspace; nothing written",
+                              GENERATED_DIR, hint="make generated/ a real folder in the "
+                                                  "workspace")])
+    with fsio.locked(folder, display=GENERATED_DIR):
+        written = [f.path for f in files if _current(root, f.path) != f.text]
+        removed = _orphans(root, files) if remove_orphans else []
+        if not written and not removed:
+            return [], []
+        for leftover in root.glob(f".{GENERATED_DIR}.*.staging"):  # from a killed run
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{GENERATED_DIR}.", suffix=".staging",
+                                        dir=root))
+        try:
+            if folder.is_dir():
+                shutil.copytree(folder, staging, symlinks=True, dirs_exist_ok=True,
+                                copy_function=_copy_regular)
+            else:
+                os.chmod(staging, 0o777 & ~_umask())
+            inner = Path(GENERATED_DIR)
+            for f in files:
+                if f.path in written:
+                    target = staging / f.path.relative_to(inner)
+                    fsio.make_dirs(target.parent, root=staging)
+                    fsio.write_text(target, f.text, root=staging, display=f.path.as_posix())
+            for orphan in removed:
+                fsio.remove(staging / orphan.relative_to(inner), root=staging)
+            fsio.swap_in(staging, folder)
+        except (OSError, shutil.Error) as exc:
+            raise OutputError(f"{GENERATED_DIR}/: cannot write the generated modules ({exc}); "
+                              "the previous modules are unchanged") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return written, removed
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _copy_regular(src: str, dst: str) -> str:
+    """copytree's copy function: regular files only (a FIFO or device is left out, never
+    opened)."""
+    if fsio.probe(src, limit=1 << 62) is None:
+        return str(shutil.copy2(src, dst))
+    return dst
 
 
 def _orphans(root: Path, files: list[GeneratedFile]) -> list[Path]:
@@ -219,11 +273,8 @@ def _orphans(root: Path, files: list[GeneratedFile]) -> list[Path]:
         rel = path.relative_to(root)
         if rel in wanted:
             continue
-        try:
-            head = path.read_text("utf-8")[:200]
-        except (OSError, UnicodeDecodeError):
-            continue
-        if head.startswith(_MARKER):
+        head = _current(root, rel)
+        if head is not None and head.startswith(_MARKER):
             found.append(rel)
     return found
 
@@ -232,11 +283,11 @@ def check_fresh(root: Path, files: list[GeneratedFile]) -> list[Diagnostic]:
     """Stale, missing and orphan generated files (regenerated in memory, byte-compared)."""
     diags: list[Diagnostic] = []
     for f in files:
-        target = root / f.path
-        if not target.is_file():
+        current = _current(root, f.path)
+        if current is None:
             diags.append(Diagnostic(CODE_MISSING, f"not generated yet (from {f.spec})",
                                     f.path.as_posix(), hint="run `accord generate`"))
-        elif target.read_text("utf-8") != f.text:
+        elif current != f.text:
             diags.append(Diagnostic(CODE_STALE, f"stale: differs from what {f.spec} generates",
                                     f.path.as_posix(), 1, 1,
                                     hint="run `accord generate` and commit the result"))

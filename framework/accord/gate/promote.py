@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from accord import fsio
 from accord.compat import CompatResult
 from accord.errors import PromotionError, UsageError
 from accord.gate.criteria import DEFAULT_CRITERIA, PROMOTABLE, Criterion, GateContext, Verdict
@@ -62,10 +63,12 @@ def promoter() -> str:
     return os.environ.get("USER", "unknown")
 
 
-def set_status_line(path: Path, line: int, col: int, old: str, new: str) -> None:
+def set_status_line(path: Path, line: int, col: int, old: str, new: str,
+                    root: Path | None = None) -> None:
     """Replace the status value at 1-based ``line``/``col`` (from the YAML positions), keeping
-    every other byte of the file."""
-    raw = path.read_bytes().decode("utf-8")
+    every other byte of the file; written atomically, never through a symlink out of
+    ``root``."""
+    raw = fsio.read_text(path, root=root)
     lines = raw.splitlines(keepends=True)
     text = lines[line - 1]
     start = col - 1
@@ -75,7 +78,7 @@ def set_status_line(path: Path, line: int, col: int, old: str, new: str) -> None
         raise PromotionError(f"{path}: expected status {old!r} at line {line}, column {col}",
                              reasons=["the file changed while promoting; run it again"])
     lines[line - 1] = text[:start] + f"{quote}{new}{quote}" + text[start + len(token):]
-    path.write_bytes("".join(lines).encode("utf-8"))
+    fsio.write_text(path, "".join(lines), root=root)
 
 
 def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: bool = False,
@@ -87,6 +90,20 @@ def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: 
     (``passed`` False when refused — the caller decides the exit code)."""
     if to not in PROMOTABLE:
         raise UsageError(f"cannot promote to {to!r}; use one of {', '.join(PROMOTABLE)}")
+    lock_file = workspace.root / "contracts" / "registry.lock"
+    # One promotion at a time per workspace: the gate judges, and the edits apply to, the
+    # state no other promotion is changing (else concurrent promotions lose lock entries).
+    with fsio.locked(lock_file, display="contracts/registry.lock",
+                     busy_hint="another `accord promote` is running; run again when it ends"):
+        for cached in ("contracts", "_systems", "mappings", "resolver"):  # afresh, under the lock
+            workspace.__dict__.pop(cached, None)
+        return _promote(workspace, name, version, to, dry_run=dry_run, criteria=criteria,
+                        by=by, now=now)
+
+
+def _promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: bool,
+             criteria: Sequence[Criterion], by: str | None, now: dt.datetime | None
+             ) -> PromotionResult:
     contract = workspace.contracts.get(name, version)
     ctx = GateContext(workspace, contract, to)
     verdicts = [c(ctx) for c in criteria if to in c.applies_to]
@@ -104,12 +121,13 @@ def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: 
     if "status" not in contract.x_accord:
         raise PromotionError(f"{contract.display}: x-accord has no status line to update",
                              reasons=["add `status: draft` to the x-accord block"])
-    set_status_line(contract.path, pos.line, pos.col, contract.status, to)
-    result.sha256 = sha256_file(contract.path)
-    lock = workspace.contracts.lock or RegistryLock.load(
-        workspace.root / "contracts" / "registry.lock")
+    # The contract first, the lock last (each replaced atomically): a crash in between leaves
+    # a contract whose status has no lock entry, which `accord check` reports (ACC109).
+    set_status_line(contract.path, pos.line, pos.col, contract.status, to, workspace.root)
+    result.sha256 = sha256_file(contract.path, workspace.root)
+    lock = RegistryLock.load(workspace.root / "contracts" / "registry.lock")
     lock.record(name, version, sha256=result.sha256, status=to, at=result.at,
-                        by=result.by, verdicts={v.name: v.label for v in verdicts})
+                by=result.by, verdicts={v.name: v.label for v in verdicts})
     lock.save()
     result.applied = True
     return result

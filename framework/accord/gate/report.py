@@ -8,6 +8,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from accord import fsio
 from accord.compat import Mode, compat
 from accord.compat.bump import parse_version, required_bump
 from accord.compat.report import ordered
@@ -153,12 +154,14 @@ def release_report(workspace: Workspace, result: PromotionResult) -> tuple[str, 
 def write_report(workspace: Workspace, result: PromotionResult, folder: str | Path
                  ) -> list[Path]:
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    # inside the workspace, confined to it; elsewhere, to the folder the user named
+    root = workspace.root if fsio.inside(out.parent, workspace.root) else out
+    fsio.make_dirs(out, root=root if root is workspace.root else None)
     md, page = release_report(workspace, result)
     stem = f"{result.name}-{result.version}-{result.to_status}"
     paths = [out / f"{stem}.md", out / f"{stem}.html"]
-    paths[0].write_text(md, encoding="utf-8")
-    paths[1].write_text(page, encoding="utf-8")
+    fsio.write_text(paths[0], md, root=root)
+    fsio.write_text(paths[1], page, root=root)
     return paths
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from jmespath import exceptions as jexc
 from jmespath import parser as jparser
 
+from accord import fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
 from accord.jsondoc import join_pointer
@@ -183,8 +185,9 @@ def load_spec(path: str | Path, *, root: str | Path | None = None) -> MappingSpe
     """Load one spec. Raises :class:`LoadError` carrying every finding when it is not valid."""
     p = Path(path)
     display = relative(p, root) if root is not None else relative(p)
-    doc = load_yaml(p, display=display)
-    text = p.read_text("utf-8")
+    base = Path(root) if root is not None else _workspace_of(p)
+    doc = load_yaml(p, display=display, root=base)
+    text = fsio.read_text(p, root=base, display=display)
     diags = validate_format("mapping", doc)
     if diags:
         raise LoadError(f"{display}: not a valid mapping/v1 spec", diagnostics=diags)
@@ -196,27 +199,47 @@ def load_spec(path: str | Path, *, root: str | Path | None = None) -> MappingSpe
     examples: list[Example] = []
     for i, ex in enumerate(data.get("examples", [])):
         ptr = join_pointer("/examples", i)
-        examples.append(Example(input=(p.parent / ex["input"]).resolve(),
-                                output=(p.parent / ex["output"]).resolve(),
+        paths: dict[str, Path] = {}
+        for which in ("input", "output"):
+            # confined: never a path out of the workspace (absolute, '..', symlink), never a
+            # FIFO, device or folder; the file is not opened when it is refused
+            target, problem = fsio.spec_path(p.parent, str(ex[which]), base)
+            problem = problem or fsio.probe(target, root=base)
+            paths[which] = Path(os.path.abspath(target))
+            if problem is None:
+                continue
+            if problem.code == fsio.CODE_NOT_FOUND and not target.is_dir():
+                problem = fsio.Problem(CODE_EXAMPLE_FILE,
+                                       f"example {which} file not found: {target.name}",
+                                       "example paths are relative to the spec file")
+            else:
+                problem = fsio.Problem(problem.code, f"example {which}: {problem.message}",
+                                       problem.hint)
+            pos = doc.position(join_pointer(ptr, which))
+            builder.diags.append(problem.diagnostic(display, pos.line, pos.col,
+                                                    join_pointer(ptr, which)))
+        examples.append(Example(input=paths["input"], output=paths["output"],
                                 name=ex.get("name") or Path(ex["input"]).stem,
                                 pointer=ptr, line=doc.position(ptr).line))
-    for ex in examples:
-        for which in ("input", "output"):
-            target = getattr(ex, which)
-            if not target.is_file():
-                builder.diags.append(doc.diagnostic(
-                    CODE_EXAMPLE_FILE, f"example {which} file not found: {target.name}",
-                    join_pointer(ex.pointer, which),
-                    hint="example paths are relative to the spec file"))
     if builder.diags:
         raise LoadError(f"{display}: invalid expressions or examples",
                         diagnostics=builder.diags)
-    return MappingSpec(path=p.resolve(), display=display, document=doc, text=text,
+    return MappingSpec(path=Path(os.path.realpath(p)), display=display, document=doc, text=text,
                        name=data["name"], version=data["version"],
                        source=_endpoint(data["source"]), target=_endpoint(data["target"]),
                        rules=rules, when=when, key=key, examples=tuple(examples),
                        description=data.get("description", ""),
                        omit_null=bool((data.get("defaults") or {}).get("omit_null", False)))
+
+
+def _workspace_of(spec: Path) -> Path:
+    """The workspace root a spec lives in (its nearest folder holding contracts/), else the
+    spec's own folder: what paths in the spec are confined to."""
+    folder = Path(os.path.realpath(spec)).parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "contracts").is_dir():
+            return candidate
+    return folder
 
 
 def load_lookups(root: str | Path) -> tuple[dict[str, Lookup], list[Diagnostic]]:
@@ -228,7 +251,7 @@ def load_lookups(root: str | Path) -> tuple[dict[str, Lookup], list[Diagnostic]]
     for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
         display = relative(file, base)
         try:
-            doc = load_yaml(file, display=display)
+            doc = load_yaml(file, display=display, root=base)
         except LoadError as exc:
             diags.extend(exc.diagnostics)
             continue

@@ -6,10 +6,11 @@ is written, skipped (the mapping's ``when`` is false) or dead-lettered, so
 ``read == written + skipped + dead`` always holds. A malformed line (not UTF-8, not JSON, not
 an object) is a ``data_quality`` dead letter, never a crash. Blank lines are ignored.
 
-:func:`run_files` writes each output to ``<name>.tmp`` beside it and renames it into place only
-when the run completes: a run that fails (a crash, Ctrl-C, a full disk) leaves any existing
-output and dead-letter files exactly as they were, and it never touches them when the input
-cannot be opened.
+:func:`run_files` writes each output to a temp file beside it (an unpredictable name) and
+renames it into place only when the run completes (a FIFO or device is written into instead),
+under a lock that makes a second run to the same output refuse. A run that fails (a crash,
+Ctrl-C, a full disk) leaves any existing output and dead-letter files exactly as they were, and
+it never touches them when the input cannot be opened.
 
 With ``with_key=True`` each output line is an envelope ``{"key": key(record), "record": out}``
 so that a downstream loader can upsert idempotently; otherwise each line is the output record.
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from accord import fsio
 from accord.errors import LoadError, TransformError, UsageError
 from accord.runtime.deadletter import DeadLetter, DeadLetterWriter, ErrorClass
 from accord.runtime.jsonl import MalformedLine, dumps_line, loads_line
@@ -168,37 +170,24 @@ def run_stream(
     return stats
 
 
-def _temp_for(path: Path) -> Path:
-    return path.with_name(f"{path.name}.tmp")
-
-
 @contextlib.contextmanager
 def _atomic_outputs(*paths: Path) -> Iterator[list[IO[bytes]]]:
-    """Open ``<path>.tmp`` for each path; rename all into place only if the block succeeds."""
-    temps = [_temp_for(p) for p in paths]
-    handles: list[IO[bytes]] = []
-    try:
-        for temp in temps:
-            handles.append(open(temp, "wb"))  # noqa: SIM115 - closed below
-        yield handles
-        for handle in handles:
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.close()
-        for temp, final in zip(temps, paths, strict=True):
-            os.replace(temp, final)
-    finally:
-        for handle in handles:
-            if not handle.closed:
-                handle.close()
-        for temp in temps:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
+    """One writer per path (:func:`accord.fsio.open_output`: a regular file is replaced
+    atomically only if the block succeeds; a FIFO or device is written into), each held under
+    a cross-process lock so that a second run to the same output refuses instead of mixing."""
+    with contextlib.ExitStack() as stack:
+        for path in paths:
+            if not fsio.is_stream(path):
+                stack.enter_context(fsio.locked(
+                    path, timeout=0, display=str(path),
+                    busy_hint="another `accord run` is writing this file; wait for it, or "
+                              "choose another output"))
+        yield [stack.enter_context(fsio.open_output(path)) for path in paths]
 
 
 def _check_paths(input_path: Path, output: Path, dead_letter: Path) -> None:
-    resolved = {input_path.resolve(), output.resolve(), dead_letter.resolve()}
-    if len(resolved) != 3:
+    files = [p for p in (input_path, output, dead_letter) if not fsio.is_stream(p)]
+    if len({os.path.realpath(p) for p in files}) != len(files):
         raise UsageError("--input, --output and --dead-letter must be three different files")
     for target in (output, dead_letter):
         if not target.parent.is_dir():

@@ -46,13 +46,21 @@ def json_path(parts: Any) -> str:
     return "".join(out)
 
 
+def _refuse_retrieval(uri: str) -> Any:
+    """jsonschema-rs's retriever: accord never fetches a ``$ref`` (no HTTP, no ``file://``);
+    a schema's references resolve only to what it carries (contracts arrive bundled)."""
+    raise ValueError(f"$ref {uri!r} is outside the schema: accord never fetches references "
+                     "(HTTP or file://); reference contracts by urn or relative path")
+
+
 class Validator:
     """A compiled validator for one schema."""
 
     def __init__(self, schema: dict[str, Any] | bool, *, formats: bool = True) -> None:
         self.schema = schema
         try:
-            self._compiled = jsonschema_rs.validator_for(schema, validate_formats=formats)
+            self._compiled = jsonschema_rs.validator_for(schema, validate_formats=formats,
+                                                         retriever=_refuse_retrieval)
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
             raise LoadError(f"the target schema is not a valid JSON Schema: {exc}") from None
 

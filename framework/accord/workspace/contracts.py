@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing.jsonschema import DRAFT202012
 
+from accord import fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError, UsageError
 from accord.jsondoc import join_pointer, unescape_pointer
@@ -296,10 +298,10 @@ def load_contracts(root: Path) -> ContractRegistry:
             contract = _load_one(root, entry.name, file, diags)
             if contract is None:
                 registry.broken.add(urn(entry.name, file.stem))
-                broken_paths.add(file.resolve())
+                broken_paths.add(Path(os.path.realpath(file)))
             else:
                 registry.contracts[(contract.name, contract.version)] = contract
-                by_path[file.resolve()] = contract
+                by_path[Path(os.path.realpath(file))] = contract
 
     # relative-path $refs become urns, so the rest of accord only ever sees urns
     for contract in list(registry.contracts.values()):
@@ -320,7 +322,7 @@ def _load_one(root: Path, name: str, file: Path, diags: list[Diagnostic]) -> Con
             hint=f"contracts live at contracts/canonical/{name}/<MAJOR.MINOR.PATCH>.yaml"))
         return None
     try:
-        doc = load_yaml(file, display=shown)
+        doc = load_yaml(file, display=shown, root=root)
     except LoadError as exc:
         diags.extend(exc.diagnostics)
         return None
@@ -379,7 +381,11 @@ def _load_one(root: Path, name: str, file: Path, diags: list[Diagnostic]) -> Con
             "/$id" if "$id" in data else "", hint=f"set `$id: {expected}`"))
     if not ok:
         return None
-    sha = hashlib.sha256(file.read_bytes()).hexdigest()
+    try:
+        sha = hashlib.sha256(fsio.read_bytes(file, root=root, display=shown)).hexdigest()
+    except LoadError as exc:  # replaced since it was parsed
+        diags.extend(exc.diagnostics)
+        return None
     return Contract(name, version, file, doc, data, sha)
 
 
@@ -402,7 +408,7 @@ def _resolve_paths(contract: Contract, by_path: dict[Path, Contract], broken: se
                 child = join_pointer(ptr, key)
                 if key == "$ref" and isinstance(value, str) and _is_path_ref(value):
                     base, _, fragment = value.partition("#")
-                    target_path = (contract.path.parent / base).resolve()
+                    target_path = Path(os.path.realpath(contract.path.parent / base))
                     target = by_path.get(target_path)
                     if target is None and target_path in broken:
                         out[key] = value  # the target's own findings say what is wrong

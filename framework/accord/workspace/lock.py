@@ -28,11 +28,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from accord import fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
 
@@ -41,8 +41,8 @@ __all__ = ["LOCK_FORMAT", "LockEntry", "RegistryLock", "sha256_file"]
 LOCK_FORMAT = "registry-lock/v1"
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def sha256_file(path: Path, root: Path | None = None) -> str:
+    return hashlib.sha256(fsio.read_bytes(path, root=root, display=relative(path))).hexdigest()
 
 
 @dataclass
@@ -66,12 +66,12 @@ class RegistryLock:
     def load(cls, path: Path) -> RegistryLock:
         """Read the lock; a missing file is an empty lock, a malformed one a LoadError."""
         lock = cls(path)
-        if not path.exists():
+        if not os.path.lexists(path):
             return lock
         shown = relative(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = json.loads(fsio.read_text(path, root=path.parent.parent, display=shown))
+        except json.JSONDecodeError as exc:
             line = getattr(exc, "lineno", 0)
             col = getattr(exc, "colno", 0)
             diag = Diagnostic("ACC110", f"registry.lock is not valid JSON: {exc}", shown, line, col,
@@ -119,13 +119,8 @@ class RegistryLock:
         return {"accord": LOCK_FORMAT, "contracts": contracts}
 
     def save(self) -> None:
+        """Write the lock atomically (temp file, fsync, rename), inside the workspace only."""
         text = json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".registry.lock.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        root = self.path.parent.parent
+        fsio.make_dirs(self.path.parent, root=root)
+        fsio.write_text(self.path, text, root=root, display=relative(self.path))

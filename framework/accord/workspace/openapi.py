@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from accord import fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
 from accord.jsondoc import JSON_TYPES, escape_pointer, json_type, unescape_pointer
@@ -160,18 +162,20 @@ def load_openapi(path: str | Path, *, display: str | None = None) -> OpenApiDocu
     """Parse an OpenAPI file (cached per process by resolved path, size and mtime)."""
     p = Path(path)
     shown = display or relative(p)
-    try:
-        stat = p.stat()
-        key = (str(p.resolve()), stat.st_size, stat.st_mtime_ns)
-    except OSError:
+    problem = fsio.probe(p)
+    if problem is not None and problem.code == fsio.CODE_NOT_FOUND and not p.is_dir():
         diag = Diagnostic("ACC203", "API description not found", shown,
                           hint="check the `api:` path in system.yaml (relative to that file)")
         raise LoadError(diag.format(), diagnostics=[diag]) from None
+    if problem is not None:
+        raise problem.error(shown)
+    stat = p.stat()
+    key = (os.path.realpath(p), stat.st_size, stat.st_mtime_ns)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    doc = parse_openapi(p.read_bytes(), p, shown)
+    doc = parse_openapi(fsio.read_bytes(p, display=shown), p, shown)
     with _CACHE_LOCK:
         _CACHE[key] = doc
     return doc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from accord.errors import LoadError
@@ -11,7 +12,7 @@ __all__ = ["find_root"]
 
 def find_root(path: str | Path) -> Path:
     """The workspace root at or above ``path``. Raises LoadError (exit 2) when there is none."""
-    start = Path(path).resolve()
+    start = Path(os.path.realpath(path))  # Path.resolve() raises on a symlink loop
     if not start.exists():
         raise LoadError(f"{path}: no such file or directory")
     if start.is_file():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+from accord import fsio
 from accord.errors import UsageError
 
 __all__ = ["SCAFFOLD", "init_workspace"]
@@ -31,8 +31,8 @@ def init_workspace(target: str | Path) -> list[Path]:
     written = []
     for src in sources:
         out = dest / src.relative_to(SCAFFOLD)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, out)
+        fsio.make_dirs(out.parent)
+        fsio.write_bytes(out, fsio.read_bytes(src), root=dest)
         written.append(out)
     for folder in ("generated",):
         (dest / folder).mkdir(parents=True, exist_ok=True)

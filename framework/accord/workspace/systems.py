@@ -33,6 +33,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from accord import fsio
 from accord.diagnostics import Diagnostic, Severity, relative
 from accord.errors import LoadError
 from accord.jsondoc import join_pointer
@@ -291,7 +292,7 @@ def _hint(error: ValidationError) -> str:
 def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
     shown = relative(file, root)
     try:
-        doc = load_yaml(file, display=shown)
+        doc = load_yaml(file, display=shown, root=root)
     except LoadError as exc:
         diags.extend(exc.diagnostics)
         return None
@@ -326,22 +327,32 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
             for env, cfg in (data.get("environments") or {}).items()
         },
     )
-    if not api_path.is_file():
+    problem = fsio.probe(api_path)
+    if problem is not None and problem.code == fsio.CODE_NOT_FOUND and \
+            not os.path.isdir(api_path):
         diags.append(doc.diagnostic(
             "ACC203", f"API description {api_display!r} not found", api_pointer,
             hint=f"derive it: accord system import {name} --from <vendor file or URL>"
                  if system.upstream else "`api:` is relative to this system.yaml; check the "
                  "path, or derive the file: accord system import NAME --from FILE|URL"))
         return system
+    if problem is not None:
+        diags.append(doc.diagnostic(problem.code, f"API description {api_display!r}: "
+                                    f"{problem.message}", api_pointer, hint=problem.hint))
+        return system
     if pin is not None:
-        actual = hashlib.sha256(api_path.read_bytes()).hexdigest()
+        try:
+            actual = hashlib.sha256(fsio.read_bytes(api_path, display=api_display)).hexdigest()
+        except LoadError as exc:
+            diags.extend(exc.diagnostics)
+            return system
         if actual != pin:
             diags.append(doc.diagnostic(
                 "ACC202", f"the API description changed: {api_display} has sha256 "
                           f"{actual[:12]}…, pinned {pin[:12]}…", "/api/sha256",
                 hint=f"review the changes to {api_display} (mappings and contract tests that "
                      f"use this system), then update the pin to sha256: {actual}"))
-    elif not api_path.resolve().is_relative_to(file.parent.resolve()):
+    elif not fsio.inside(api_path, file.parent):
         diags.append(doc.diagnostic(
             "ACC209", f"API description {api_display!r} lives outside the system's directory "
                       "and is not pinned", api_pointer, severity=Severity.WARNING,
@@ -360,7 +371,7 @@ def load_systems(root: str | Path) -> tuple[dict[str, System], list[Diagnostic]]
         if entry.name.startswith("."):
             continue
         file = entry / "system.yaml"
-        if not entry.is_dir() or not file.is_file():
+        if not entry.is_dir() or not os.path.lexists(file):
             diags.append(Diagnostic(
                 "ACC210", "expected a directory holding system.yaml", relative(entry, root),
                 1 if entry.is_file() else 0, 1 if entry.is_file() else 0,
@@ -385,7 +396,7 @@ def check_systems(systems: dict[str, System], load_diagnostics: list[Diagnostic]
     found converting its schemas (unresolvable ``$ref``, not OpenAPI 3.x, malformed YAML)."""
     diags = list(load_diagnostics)
     for system in systems.values():
-        if system.api_path.is_file():
+        if fsio.probe(system.api_path) is None:
             diags.extend(system.check_api())
     return diags
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from accord import fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
 from accord.jsondoc import join_pointer
@@ -91,20 +92,14 @@ def _fail(display: str, code: str, message: str, line: int = 0, col: int = 0,
     return LoadError(diag.format(), diagnostics=[diag])
 
 
-def load_yaml(path: str | Path, *, display: str | None = None,
-              allow_empty: bool = False) -> YamlDocument:
-    """Read and parse one YAML file. Raises :class:`LoadError` with a located diagnostic."""
+def load_yaml(path: str | Path, *, display: str | None = None, allow_empty: bool = False,
+              root: str | Path | None = None) -> YamlDocument:
+    """Read and parse one YAML file (confined to ``root`` when given; FIFOs, devices, folders,
+    oversized files are refused by :mod:`accord.fsio`). Raises :class:`LoadError` with a
+    located diagnostic."""
     p = Path(path)
     shown = display or relative(p)
-    if p.is_dir():
-        raise _fail(shown, "ACC001", "is a directory, expected a YAML file",
-                    hint="point at a .yaml file, or remove the directory from this location")
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise _fail(shown, "ACC001", "file not found", hint="check the path") from None
-    except OSError as exc:
-        raise _fail(shown, "ACC001", f"cannot read file: {exc.strerror}") from None
+    raw = fsio.read_bytes(p, root=root, display=shown)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
