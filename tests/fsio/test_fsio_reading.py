@@ -155,14 +155,12 @@ def test_special_files_in_place_of_workspace_files_are_findings(
             "example": root / "mappings" / "examples" / "out.json",
             "lock": root / "contracts" / "registry.lock"}[which]
     _plant(kind, path, monkeypatch)
-    from accord.workspace import load_workspace
+    from accord.project import load_workspace
 
     workspace = load_workspace(root)
     diags = workspace.check()
     if which == "example":
-        from accord.codegen.examples import run_workspace_examples
-
-        diags = diags + run_workspace_examples(workspace)[1]
+        diags = diags + workspace.examples()[1]
     codes = {d.code for d in diags}
     expected = "ACC100" if (which, kind) == ("contract", "directory") else EXPECTED[kind]
     assert expected in codes, [d.format() for d in diags]

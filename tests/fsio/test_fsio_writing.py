@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from accord import fsio
 from accord.errors import OutputError
-from accord.workspace import load_workspace
+from accord.project import load_workspace
 from mini_workspace import accord, make
 
 SPEC_TWO = """accord: mapping/v1

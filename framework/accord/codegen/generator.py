@@ -21,9 +21,9 @@ from pathlib import Path
 
 import jinja2
 
+from accord import fsio
 from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.check.null_targets import null_targets
-from accord import fsio
 from accord.codegen.plan import build_plan
 from accord.codegen.verify import verify_module
 from accord.diagnostics import Diagnostic
