@@ -82,6 +82,14 @@ def _timestamp(args: list[Ty], model: SchemaModel) -> Ty:
     return Ty({"type": "string", "format": "date-time"}, bool(args) and args[0].nullable)
 
 
+def _hours(args: list[Ty], model: SchemaModel) -> Ty:
+    return Ty(NUMBER.schema, any(a.nullable for a in args))
+
+
+def _duration(args: list[Ty], model: SchemaModel) -> Ty:
+    return Ty({"type": "string", "format": "duration"}, bool(args) and args[0].nullable)
+
+
 def _to_array(args: list[Ty], model: SchemaModel) -> Ty:
     if args and model.is_array(args[0].schema):
         return args[0].non_null()
@@ -136,6 +144,11 @@ _RETURNS: dict[str, Returns] = {
     "format_date": _string_op,
     "sha256": _const(STRING),
     "uuid5": _const(Ty({"type": "string", "format": "uuid"})),
+    "duration_to_hours": _hours,
+    "hours_to_duration": _duration,
+    "hours_between": _hours,
+    "to_timezone": _timestamp,
+    "format_decimal": _const(STRING),
 }
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from accord.runtime.jmes import builtins as _builtins  # noqa: F401  (registers functions)
+from accord.runtime.jmes import clock as _clock  # noqa: F401  (registers functions)
 from accord.runtime.jmes import library as _library  # noqa: F401  (registers functions)
 from accord.runtime.jmes import text as _text  # noqa: F401  (registers functions)
 from accord.runtime.jmes.core import (

@@ -20,7 +20,14 @@ Conventions (documented with an example each in ``docs/functions.md``):
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    localcontext,
+)
 from typing import Any
 
 from accord.runtime.jmes.core import invalid_type, invalid_value, is_number, is_true
@@ -197,3 +204,30 @@ def _round(amount: Any, places: Any = 0) -> int | float:
     except InvalidOperation:
         invalid_value("round", f"{amount!r} has too many digits to round to {places} places")
     return from_decimal(rounded)
+
+
+_ROUNDINGS = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+
+
+@function(
+    "format_decimal",
+    Param("amount", _MONEY),
+    Param("places", _INT),
+    Param("rounding", ("string",), optional=True),
+    example="format_decimal(`96.4`, `2`) -> '96.40'",
+)
+def _format_decimal(amount: Any, places: Any, rounding: str = "half_up") -> str:
+    """Exactly ``places`` decimals as text, rounded half up (or ``'half_even'``), no exponent."""
+    mode = _ROUNDINGS.get(rounding)
+    if mode is None:
+        invalid_value("format_decimal",
+                      f"rounding must be 'half_up' or 'half_even', got {rounding!r}")
+    if not float(places).is_integer() or not 0 <= places <= 18:
+        invalid_value("format_decimal",
+                      f"places must be a whole number from 0 to 18, got {places!r}")
+    value = to_decimal("format_decimal", amount)
+    if value and value.adjusted() > 30:
+        invalid_value("format_decimal", f"{amount!r} has more than 30 digits before the point")
+    with localcontext(prec=60):
+        text = format(value.quantize(_EXPONENTS[int(places)], rounding=mode), "f")
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
