@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from accord.check.endpoints import EndpointError, SchemaResolver
@@ -29,6 +30,8 @@ from accord.mapping.model import (
     NotApplicable,
     OnMiss,
     Rule,
+    compose_lookups,
+    lookup_key,
 )
 
 __all__ = ["CODES", "check_mapping_set", "check_spec"]
@@ -58,6 +61,7 @@ CODES = {
     "ACC431": "unknown target property",
     "ACC432": "each onto a non-array target",
     "ACC433": "a target property is mapped twice",
+    "ACC480": "a chained lookup's table gives a value the next table has no entry for",
 }
 
 
@@ -103,19 +107,57 @@ class _Context:
 
 
 def _lookup_table(ctx: _Context, rule: FieldRule) -> Lookup | None:
+    """The table a rule's ``lookup:`` stands for (a chain composed into one), or None when a
+    named table is missing (ACC403 at that table's place in the chain)."""
     ref = rule.lookup
     if ref is None:
         return None
-    if ref.inline is not None:
-        return ref.inline
-    table = ctx.lookups.get(ref.name or "")
-    if table is None:
-        close = difflib.get_close_matches(ref.name or "", list(ctx.lookups), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else \
-            f"create mappings/lookups/{ref.name}.yaml (accord: lookup/v1)"
-        ctx.at_rule(rule, "ACC403", f"lookup table {ref.name!r} not found", hint,
-                    pointer=join_pointer(rule.pointer, "lookup"))
-    return table
+    chained = bool(ref.chain)
+    tables: list[Lookup] = []
+    for index, step in enumerate(ref.steps):
+        pointer = join_pointer(rule.pointer, "lookup", *((index,) if chained else ()))
+        table = step.inline if step.inline is not None else ctx.lookups.get(step.name or "")
+        if table is None:
+            close = difflib.get_close_matches(step.name or "", list(ctx.lookups), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else \
+                f"create mappings/lookups/{step.name}.yaml (accord: lookup/v1)"
+            _at_step(ctx, rule, pointer, "ACC403", f"lookup table {step.name!r} not found", hint)
+            continue
+        tables.append(table)
+    if len(tables) != len(ref.steps):
+        return None
+    if chained and rule.on_miss in (None, OnMiss.ERROR):
+        _check_chain(ctx, rule, tables)
+    return compose_lookups(tables, passthrough=rule.on_miss is OnMiss.PASSTHROUGH)
+
+
+def _at_step(ctx: _Context, rule: FieldRule, pointer: str, code: str, message: str,
+             hint: str) -> None:
+    """A finding located at one table of a rule's ``lookup:`` (its own line in the spec)."""
+    pos = ctx.spec.document.position(pointer)
+    ctx.diags.append(Diagnostic(code, message, ctx.spec.display, pos.line or rule.line,
+                                pos.col or rule.col, pointer, hint, Severity.ERROR,
+                                {"target": rule.dotted}))
+
+
+def _table_label(table: Lookup) -> str:
+    return "the inline table" if table.inline else f"table {table.name!r}"
+
+
+def _check_chain(ctx: _Context, rule: FieldRule, tables: list[Lookup]) -> None:
+    """In a chain that fails on a miss, every output of a table must be a key of the next:
+    otherwise records whose value takes that path are dead-lettered by construction."""
+    for index, (table, following) in enumerate(pairwise(tables)):
+        dangling = sorted({repr(value) for value in table.values.values()
+                           if value is not None and lookup_key(value) not in following.values})
+        if dangling:
+            shown = ", ".join(dangling[:5]) + (f" (and {len(dangling) - 5} more)"
+                                               if len(dangling) > 5 else "")
+            _at_step(ctx, rule, join_pointer(rule.pointer, "lookup", index + 1), "ACC480",
+                     f"{_table_label(following)} has no entry for {shown}, which "
+                     f"{_table_label(table)} gives",
+                     "add the values to the next table, or say what happens with "
+                     "`on_miss: default|passthrough`")
 
 
 def _lookup_key(value: Any) -> str:

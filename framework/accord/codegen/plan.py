@@ -9,7 +9,7 @@ and one per ``each``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from accord.diagnostics import Diagnostic
@@ -26,6 +26,7 @@ from accord.mapping.model import (
     NotApplicable,
     OnMiss,
     Rule,
+    compose_lookups,
 )
 
 __all__ = ["Code", "ModulePlan", "RulePlan", "ScopePlan", "build_plan"]
@@ -271,10 +272,18 @@ class _Planner:
         ref = rule.lookup
         if ref is None:
             return None
-        table = ref.inline if ref.inline is not None else self.lookups.get(ref.name or "")
-        if table is None:
-            raise CodegenError(f"{self.spec.display}:{rule.line}: lookup table {ref.name!r} "
-                               "not found (run `accord check`)")
+        tables = []
+        for step in ref.steps:
+            found = step.inline if step.inline is not None else self.lookups.get(step.name or "")
+            if found is None:
+                raise CodegenError(f"{self.spec.display}:{rule.line}: lookup table "
+                                   f"{step.name!r} not found (run `accord check`)")
+            tables.append(found)
+        # a chain is one composed table: one dict access per value, whatever its length
+        passthrough = rule.on_miss is OnMiss.PASSTHROUGH
+        table = compose_lookups(tables, passthrough=passthrough)
+        if len(tables) > 1 and passthrough:  # composed differently: a table of its own
+            table = replace(table, name=f"{table.name} (passthrough)")
         if table.name in self.table_names:
             return self.table_names[table.name]
         const = f"_LOOKUP_{len(self.tables)}"

@@ -22,6 +22,7 @@ from accord.mapping.model import (
     NotApplicable,
     OnMiss,
     Rule,
+    compose_lookups,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "NotApplicable",
     "OnMiss",
     "Rule",
+    "compose_lookups",
     "discover_specs",
     "format_schema",
     "load_lookups",

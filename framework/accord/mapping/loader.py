@@ -147,16 +147,23 @@ class _Builder:
                 out.append(self.field_rule(body, ptr, common))
         return tuple(out)
 
-    def field_rule(self, body: dict[str, Any], ptr: str, common: dict[str, Any]) -> FieldRule:
-        lookup: LookupRef | None = None
-        raw = body.get("lookup")
+    def lookup_ref(self, raw: Any, pointer: str) -> LookupRef | None:
+        """One table of a rule's ``lookup:``: its name, or an inline table."""
         if isinstance(raw, str):
-            lookup = LookupRef(name=raw)
-        elif isinstance(raw, dict):
-            lptr = join_pointer(ptr, "lookup")
-            lookup = LookupRef(inline=Lookup(name=f"inline:{ptr}", values=dict(raw),
-                                             file=self.doc.display,
-                                             line=self.doc.position(lptr).line, inline=True))
+            return LookupRef(name=raw)
+        if isinstance(raw, dict):
+            return LookupRef(inline=Lookup(name=f"inline:{pointer}", values=dict(raw),
+                                           file=self.doc.display,
+                                           line=self.doc.position(pointer).line, inline=True))
+        return None
+
+    def field_rule(self, body: dict[str, Any], ptr: str, common: dict[str, Any]) -> FieldRule:
+        raw = body.get("lookup")
+        lookup = self.lookup_ref(raw, join_pointer(ptr, "lookup"))
+        if isinstance(raw, list):
+            steps = [self.lookup_ref(item, join_pointer(ptr, "lookup", index))
+                     for index, item in enumerate(raw)]
+            lookup = LookupRef(chain=tuple(step for step in steps if step is not None))
         on_miss = OnMiss(body["on_miss"]) if "on_miss" in body else None
         return FieldRule(
             **common,

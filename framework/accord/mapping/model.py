@@ -27,6 +27,8 @@ __all__ = [
     "NotApplicable",
     "OnMiss",
     "Rule",
+    "compose_lookups",
+    "lookup_key",
 ]
 
 
@@ -97,10 +99,58 @@ class Lookup:
 
 @dataclass(frozen=True)
 class LookupRef:
-    """A rule's ``lookup:``: a table name, or an inline table."""
+    """A rule's ``lookup:``: a table name, an inline table, or a ``chain`` of those (each
+    table translates what the one before gave: ``lookup: [region_by_country, entity_by_region]``).
+    """
 
     name: str | None = None
     inline: Lookup | None = None
+    chain: tuple[LookupRef, ...] = ()
+
+    @property
+    def steps(self) -> tuple[LookupRef, ...]:
+        """The tables in the order they apply (one for a plain reference)."""
+        return self.chain or (self,)
+
+    @property
+    def names(self) -> list[str]:
+        """The named tables (not the inline ones), in order."""
+        return [step.name for step in self.steps if step.name]
+
+
+def lookup_key(value: Any) -> str:
+    """A value as a lookup key: strings as they are, numbers and booleans as their JSON text."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def compose_lookups(tables: list[Lookup], *, passthrough: bool) -> Lookup:
+    """One table doing what a chain of tables does, so a chained lookup is one dict access.
+
+    With ``passthrough`` a value missing from a table goes on unchanged to the next one, so
+    the composed table also holds what later tables map on their own; otherwise a miss
+    anywhere is a miss of the chain. A null output stays null (a null is never looked up).
+    """
+    if len(tables) == 1:
+        return tables[0]
+    composed: dict[str, Any] = {}
+    for position, table in enumerate(tables if passthrough else tables[:1]):
+        for key, value in table.values.items():
+            if key in composed:
+                continue
+            out, alive = value, True
+            for later in tables[position + 1:]:
+                if out is None:
+                    break
+                if lookup_key(out) in later.values:
+                    out = later.values[lookup_key(out)]
+                elif not passthrough:
+                    alive = False
+                    break
+            if alive:
+                composed[key] = out
+    first = tables[0]
+    return Lookup(name=" > ".join(table.name for table in tables), values=composed,
+                  file=first.file, line=first.line, inline=all(t.inline for t in tables))
 
 
 @dataclass(frozen=True)
@@ -218,8 +268,8 @@ class MappingSpec:
 
         def walk(rules: tuple[Rule, ...]) -> None:
             for rule in rules:
-                if isinstance(rule, FieldRule) and rule.lookup and rule.lookup.name:
-                    names.add(rule.lookup.name)
+                if isinstance(rule, FieldRule) and rule.lookup:
+                    names.update(rule.lookup.names)
                 elif isinstance(rule, EachRule):
                     walk(rule.rules)
 
