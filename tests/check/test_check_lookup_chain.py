@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "codegen"))
-from spec_modules import module  # noqa: E402
+from spec_modules import module
 
 SOURCE = {"type": "object", "properties": {"country": {"type": "string"}}}
 TARGET = {"type": "object", "additionalProperties": False,
