@@ -47,12 +47,11 @@ def test_pytest_collects_without_the_external_suites(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
     env.update(ACCORD_JMESPATH_COMPLIANCE=str(tmp_path / "none"),
                ACCORD_VENDOR_SYSTEMS=str(tmp_path / "none"))
-    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
-                             "tests/expr/test_expr_compliance.py",
-                             "tests/systems", "tests/test_readme.py"], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "tests"],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "error" not in result.stdout.lower(), result.stdout
+    tail = result.stdout.strip().splitlines()[-1]
+    assert "tests collected" in tail and "error" not in tail, result.stdout[-3000:]
     # the compliance module is skipped with a reason that says how to get the suite
     assert "jmespath.test" in result.stdout and "ACCORD_JMESPATH_COMPLIANCE=<dir>" in result.stdout
     strict = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x",
