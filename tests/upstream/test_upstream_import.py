@@ -206,3 +206,15 @@ def test_import_from_a_url(ws: Path, server: str) -> None:
     assert _invoke(ws, "crm", "--check").exit_code == 0  # fetched again from the URL
     missing = _invoke(ws, "crm", "--check", "--from", f"{server}/gone.yaml")
     assert missing.exit_code == 2 and "404" in missing.output
+
+
+def test_an_upstream_that_is_not_a_regular_file_is_refused(ws: Path) -> None:
+    import os
+
+    Path("vendor/dir.yaml").mkdir()
+    result = _invoke(ws, "crm", "--from", "vendor/dir.yaml", "--kind", "crm")
+    assert result.exit_code == 2 and "ACC220" in result.output and "directory" in result.output
+    os.mkfifo("vendor/pipe.yaml")  # would block a plain open(): refused without reading
+    result = _invoke(ws, "crm", "--from", "vendor/pipe.yaml", "--kind", "crm")
+    assert result.exit_code == 2 and "ACC220" in result.output and "FIFO" in result.output.upper()
+    assert not (ws / "contracts/systems/crm").exists()

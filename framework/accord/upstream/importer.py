@@ -9,12 +9,12 @@ naming the system with a ``schema`` or an ``operation``.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from accord import fsio
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import AccordError, LoadError, UsageError
 from accord.mapping.model import MappingSpec
@@ -110,11 +110,10 @@ def _old_derivation(system: System | None, usage: _Usage) -> dict[str, Any] | No
         return None
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+def _write(workspace: Workspace, path: Path, text: str) -> None:
+    """Atomically, and only inside the workspace (never through a symlink out of it)."""
+    fsio.make_dirs(path.parent, root=workspace.root)
+    fsio.write_text(path, text, root=workspace.root, display=_shown(workspace, path))
 
 
 def _counts(data: dict[str, Any]) -> tuple[int, int]:
@@ -164,17 +163,19 @@ def import_system(workspace: Workspace, name: str, source: str | None, *,
         result.changes = api_changes(system, old, data, usage.specs)
     api_path = directory / API_FILE
     text = dump(data)
-    if not api_path.is_file() or api_path.read_text(encoding="utf-8") != text:
-        _write(api_path, text)
+    if fsio.probe(api_path) is not None or \
+            fsio.read_text(api_path, root=workspace.root) != text:
+        _write(workspace, api_path, text)
         result.written.append(_shown(workspace, api_path))
     if system is None:
         system_text = new_system_yaml(name, kind or "", recorded, result.sha256)
         before = ""
     else:
-        before = system_file.read_text(encoding="utf-8")
+        before = fsio.read_text(system_file, root=workspace.root,
+                                display=_shown(workspace, system_file))
         system_text = update_system_yaml(before, recorded, result.sha256)
     if system_text != before:
-        _write(system_file, system_text)
+        _write(workspace, system_file, system_text)
         result.written.append(_shown(workspace, system_file))
     return result
 
@@ -246,7 +247,8 @@ def _check_one(workspace: Workspace, system: System, source: str | None, allow_m
         return result
     result.schemas, result.operations = _counts(data)
     text = dump(data)
-    current = system.api_path.read_text(encoding="utf-8") if system.api_path.is_file() else None
+    current = fsio.read_text(system.api_path, root=workspace.root) \
+        if fsio.probe(system.api_path, root=workspace.root) is None else None
     if current != text:
         old = _old_derivation(system, usage)
         if old is not None:

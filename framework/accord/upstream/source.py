@@ -8,6 +8,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from accord import fsio
 from accord.diagnostics import Diagnostic
 from accord.errors import LoadError
 
@@ -56,12 +57,12 @@ def read_upstream(source: str, base: Path, *, hint: str = "") -> Upstream:
         return Upstream(source, source, raw)
     path = Path(source) if Path(source).is_absolute() else base / source
     location = os.path.normpath(path)
-    try:
-        return Upstream(source, location, path.read_bytes())
-    except FileNotFoundError:
-        raise _missing(source, location, "no such file", hint) from None
-    except OSError as exc:
-        raise _missing(source, location, exc.strerror or str(exc), hint) from None
+    try:  # a regular file only (not a FIFO or a device), up to the size limit
+        return Upstream(source, location, fsio.read_bytes(path, display=location,
+                                                          limit=_MAX_BYTES))
+    except LoadError as exc:
+        why = exc.diagnostics[0].message if exc.diagnostics else str(exc)
+        raise _missing(source, location, why, hint) from None
 
 
 def recorded_source(source: str, system_dir: Path) -> str:
