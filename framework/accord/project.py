@@ -76,6 +76,7 @@ class Workspace:
 
     def check(self) -> list[Diagnostic]:
         """Every finding in the workspace, errors first."""
+        from accord.check.lifecycle import check_lifecycle
         from accord.check.mapping_check import check_mapping_set
         from accord.compat.bump import check_registry_bumps
 
@@ -83,6 +84,7 @@ class Workspace:
         diagnostics.extend(check_mapping_set(self.mappings, self.resolver))
         diagnostics.extend(check_systems(*self._systems))
         diagnostics.extend(check_registry_bumps(self.contracts))
+        diagnostics.extend(check_lifecycle(self.mappings, self.contracts))
         return sorted(diagnostics, key=Diagnostic.sort_key)
 
     def contract_table(self) -> list[dict[str, str]]:

@@ -105,7 +105,8 @@ def test_refusal_lists_every_reason(ws: Path) -> None:
 
 def test_transition_rules(ws: Path) -> None:
     code, out = run("promote", "project", "1.0.0", "--to", "candidate")
-    assert code == 1 and "is released; it can be promoted to deprecated" in out
+    assert code == 1 and "project@1.0.0 is released: a promotion never goes back" in out
+    assert "its next step is deprecated: run `accord promote project 1.0.0 --to deprecated`" in out
 
 
 def test_deprecate_a_released_version_keeps_the_workspace_clean(ws: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 
@@ -19,26 +20,33 @@ from accord.project import load_workspace
 @click.argument("version")
 @click.option("--to", "to", required=True,
               type=click.Choice(["candidate", "released", "deprecated"]))
+@click.option("--sunset", default=None, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="With --to deprecated: the last day mappings may use the version "
+                   "(YYYY-MM-DD); `accord check` warns until then and fails after it.")
 @click.option("--dry-run", is_flag=True, help="Run the gate; change nothing.")
 @click.option("--report", "report_dir", default=None, type=click.Path(file_okay=False),
               help="Write the release report (Markdown and HTML) into this folder.")
 @click.option("--path", default=".", type=click.Path(), help="The workspace (default: here).")
 @format_option
 @handle_errors()
-def promote_command(contract: str, version: str, to: str, dry_run: bool,
-                    report_dir: str | None, path: str, fmt: str) -> None:
+def promote_command(contract: str, version: str, to: str, sunset: dt.datetime | None,
+                    dry_run: bool, report_dir: str | None, path: str, fmt: str) -> None:
     """Promote CONTRACT@VERSION when every gate criterion passes: the workspace checks clean,
     generated code is fresh, golden examples pass, it is compatible with the released history
-    under its mode and its version bump is right. Sets the status in the contract file and
-    records the promotion in contracts/registry.lock. Refusals list every reason (exit 1)."""
+    within its major line under its mode (a new major may break, when every mapping of the
+    entity fits it or stays on the old major) and its version bump is right. Steps are never
+    skipped: draft -> candidate -> released -> deprecated. Sets the status in the contract file
+    and records the promotion in contracts/registry.lock. Refusals list every reason (exit 1)."""
     workspace = load_workspace(path)
-    result = promote(workspace, contract, version, to, dry_run=dry_run)
+    result = promote(workspace, contract, version, to, dry_run=dry_run,
+                     sunset=sunset.date() if sunset else None)
     reports = write_report(workspace, result, report_dir) if report_dir else []
     if fmt == "json":
         click.echo(json.dumps({
             "contract": contract, "version": version, "from": result.from_status, "to": to,
             "passed": result.passed, "applied": result.applied, "dry_run": dry_run,
             "sha256": result.sha256, "by": result.by, "at": result.at,
+            "sunset": result.sunset,
             "verdicts": [{"name": v.name, "verdict": v.label, "reasons": v.reasons}
                          for v in result.verdicts],
             "reports": [str(p) for p in reports]}, indent=2))
@@ -51,7 +59,8 @@ def promote_command(contract: str, version: str, to: str, dry_run: bool,
             click.echo(f"{style(v.label.upper().ljust(7), fg=colour)} {v.name}")
             for reason in v.reasons:
                 click.echo(f"        {reason}")
-        what = f"{contract}@{version} {result.from_status} -> {to}"
+        what = f"{contract}@{version} {result.from_status} -> {to}" + (
+            f" (sunset {result.sunset})" if result.sunset else "")
         if not result.passed:
             click.echo(style(f"refused: {what} ({len(result.reasons)} reason(s))", fg="red",
                              bold=True))

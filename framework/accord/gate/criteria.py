@@ -15,11 +15,14 @@ returns ``skipped=True, passed=True`` with the reason it is pending, so the gate
 that subsystem and pick it up when it lands. Register extra criteria by passing them to
 :func:`accord.gate.promote.promote` (``criteria=[*DEFAULT_CRITERIA, mine]``).
 
-Default criteria, in order: ``transition`` (the status change is allowed), ``check`` (the
-workspace checks clean), ``generated`` (generated code is fresh), ``examples`` (golden examples
-pass), ``compat`` (compatible with the released history under the contract's mode),
-``bump`` (the semver bump matches the changes), ``verification`` (every system consuming the
-contract verifies the current pacts — pending until ``accord.harness.verification`` exists).
+Default criteria, in order: ``transition`` (the next lifecycle step: draft → candidate →
+released → deprecated, none skipped), ``check`` (the workspace checks clean), ``generated``
+(generated code is fresh), ``examples`` (golden examples pass), ``compat`` (compatible with the
+released history of its major line under the contract's mode; the first version of a new major
+may break), ``bump`` (the semver bump matches the changes), ``mappings`` (on a new major, every
+mapping of the entity fits the version it will use, or stays pinned to the old major; see
+:mod:`accord.gate.majors`), ``verification`` (every system consuming the contract verifies the
+current pacts — pending until ``accord.harness.verification`` exists).
 """
 
 from __future__ import annotations
@@ -32,19 +35,15 @@ from typing import Any, Protocol
 
 from accord.compat import CompatResult, check_bump, compat_history
 from accord.diagnostics import Diagnostic, Severity
+from accord.gate.majors import major_moves
 from accord.project import Workspace
 from accord.workspace.contracts import Contract
 
 __all__ = ["DEFAULT_CRITERIA", "Criterion", "GateContext", "Verdict"]
 
 PROMOTABLE = ("candidate", "released", "deprecated")
-#: status -> statuses it may be promoted to
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "draft": ("candidate", "released"),
-    "candidate": ("released",),
-    "released": ("deprecated",),
-    "deprecated": (),
-}
+#: The lifecycle, in order: a promotion takes exactly the next step.
+LIFECYCLE = ("draft", "candidate", "released", "deprecated")
 _MAX_REASONS = 25
 
 
@@ -75,17 +74,28 @@ class GateContext:
 
     @cached_property
     def released_history(self) -> list[Contract]:
-        """Released (or deprecated) versions before this one, oldest first."""
+        """Released (or deprecated) versions before this one, oldest first, of every major."""
         return [c for c in self.workspace.contracts.versions(self.name)
                 if c.semver < self.contract.semver and c.status in ("released", "deprecated")]
+
+    @cached_property
+    def line_history(self) -> list[Contract]:
+        """The released history within this version's major line: what compatibility is
+        judged against (a new major may break what the majors before it promised)."""
+        return [c for c in self.released_history if c.semver.major == self.contract.semver.major]
 
     @cached_property
     def previous(self) -> Contract | None:
         return self.released_history[-1] if self.released_history else None
 
+    @property
+    def new_major(self) -> bool:
+        """The first version of a major line that follows a released older major."""
+        return self.previous is not None and not self.line_history
+
     @cached_property
     def compat(self) -> CompatResult:
-        return compat_history([c.schema for c in self.released_history], self.contract.schema,
+        return compat_history([c.schema for c in self.line_history], self.contract.schema,
                               self.contract.compatibility,
                               registry=self.workspace.contracts.resource_registry)
 
@@ -119,14 +129,25 @@ class FunctionCriterion:
 
 
 def _transition(ctx: GateContext) -> Verdict:
-    current = ctx.contract.status
-    allowed = TRANSITIONS.get(current, ())
-    if ctx.target in allowed:
-        return Verdict("transition", True, detail={"from": current, "to": ctx.target})
-    options = ", ".join(allowed) or "nothing (final)"
-    return Verdict("transition", False, [f"{ctx.contract.display}: {ctx.name}@"
-                                         f"{ctx.contract.version} is {current}; it can be "
-                                         f"promoted to {options}, not {ctx.target}"])
+    """Exactly the next lifecycle step; a refusal names the step to take instead."""
+    current, target = ctx.contract.status, ctx.target
+    here = LIFECYCLE.index(current) if current in LIFECYCLE else 0
+    there = LIFECYCLE.index(target)
+    if there == here + 1:
+        return Verdict("transition", True, detail={"from": current, "to": target})
+    step = LIFECYCLE[here + 1] if here + 1 < len(LIFECYCLE) else None
+    run = f"`accord promote {ctx.name} {ctx.contract.version} --to {step}`"
+    if step is None:
+        reason = (f"{ctx.name}@{ctx.contract.version} is {current}, the last step of the "
+                  f"lifecycle; release a new version instead")
+    elif there > here + 1:
+        skipped = " and ".join(LIFECYCLE[here + 1:there])
+        reason = f"{current} → {target} skips {skipped}: run {run} first"
+    else:
+        reason = (f"{ctx.name}@{ctx.contract.version} is {current}: a promotion never goes "
+                  f"back ({' → '.join(LIFECYCLE)}); its next step is {step}: run {run}")
+    return Verdict("transition", False, [f"{ctx.contract.display}: {reason}"],
+                   detail={"from": current, "to": target, "next": step})
 
 
 def _check(ctx: GateContext) -> Verdict:
@@ -151,13 +172,22 @@ def _examples(ctx: GateContext) -> Verdict:
 
 
 def _compat(ctx: GateContext) -> Verdict:
-    if not ctx.released_history:
+    if ctx.new_major:
+        assert ctx.previous is not None
+        return Verdict("compat", True, detail={
+            "note": f"first version of major line {ctx.contract.semver.major}: it may break "
+                    f"{ctx.previous.version}; the mappings criterion decides who moves"})
+    if not ctx.line_history:
         return Verdict("compat", True, detail={"note": "first released version"})
     result = ctx.compat
     reasons = [f"{c.type.value} at {c.pointer or '/'}: {c.message}" for c in result.breaking]
+    if reasons:
+        reasons.append(f"a breaking change is released as a new major version "
+                       f"({ctx.contract.semver.major + 1}.0.0), never within major line "
+                       f"{ctx.contract.semver.major}")
     return Verdict("compat", result.compatible, reasons[:_MAX_REASONS],
                    detail={"mode": result.mode.value,
-                           "against": [c.version for c in ctx.released_history]})
+                           "against": [c.version for c in ctx.line_history]})
 
 
 def _bump(ctx: GateContext) -> Verdict:
@@ -169,6 +199,20 @@ def _bump(ctx: GateContext) -> Verdict:
     reasons = [f"{d.code} {d.message} (hint: {d.hint})" for d in diags
                if d.severity is Severity.ERROR]
     return Verdict("bump", not reasons, reasons, detail={"previous": prev.version})
+
+
+def _mappings(ctx: GateContext) -> Verdict:
+    if not ctx.new_major:
+        return Verdict("mappings", True, detail={"note": "not a new major version"})
+    moves = major_moves(ctx.workspace, ctx.contract)
+    old = ctx.previous.version if ctx.previous else "?"
+    reasons = [f"{m.spec} {m.access} {ctx.name} as {m.uses}, which will be "
+               f"{ctx.contract.version}, but does not fit it ({m.findings} error(s); first: "
+               f"{m.first}): update the mapping, or pin it to the old major with "
+               f"`contract: {ctx.name}@{old}`" for m in moves if not m.ok]
+    return Verdict("mappings", not reasons, reasons,
+                   detail={"major": ctx.contract.semver.major, "previous": old,
+                           "mappings": [m.to_dict() for m in moves]})
 
 
 def _verification(ctx: GateContext) -> Verdict:
@@ -189,5 +233,6 @@ DEFAULT_CRITERIA: tuple[Criterion, ...] = (
     FunctionCriterion("examples", _examples),
     FunctionCriterion("compat", _compat),
     FunctionCriterion("bump", _bump),
+    FunctionCriterion("mappings", _mappings),
     FunctionCriterion("verification", _verification),
 )

@@ -1,7 +1,8 @@
 """``promote``: run the gate's criteria for one contract version and, when every criterion
 passes (and it is not a dry run), set its status in the YAML file (editing only the
 ``status:`` line, the rest of the text untouched) and append to ``contracts/registry.lock``
-(sha256, time, who, verdicts)."""
+(sha256, time, who, verdicts). Deprecating may set a sunset date: a ``sunset:`` line is added
+after the status line (and recorded in the lock)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from accord.errors import PromotionError, UsageError
 from accord.gate.criteria import DEFAULT_CRITERIA, PROMOTABLE, Criterion, GateContext, Verdict
 from accord.gate.impact import Use, mapping_uses
 from accord.project import Workspace
+from accord.workspace.contracts import Contract
 from accord.workspace.lock import RegistryLock, sha256_file
 
-__all__ = ["PromotionResult", "promote", "promoter", "set_status_line"]
+__all__ = ["PromotionResult", "promote", "promoter", "set_status_line", "set_sunset"]
 
 
 @dataclass
@@ -38,6 +40,7 @@ class PromotionResult:
     at: str = ""
     by: str = ""
     applied: bool = False
+    sunset: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -81,15 +84,54 @@ def set_status_line(path: Path, line: int, col: int, old: str, new: str,
     fsio.write_text(path, "".join(lines), root=root)
 
 
+def set_sunset(contract: Contract, sunset: str, root: Path | None = None) -> None:
+    """Write ``sunset: 'YYYY-MM-DD'`` into the contract's x-accord block: the value replaced
+    when there is one, else a line after the ``status:`` line (or, in a flow mapping, an entry
+    after the status value). Every other byte stays."""
+    doc = contract.document
+    if "sunset" in contract.x_accord:
+        pos = doc.position("/x-accord/sunset")
+        set_status_line(contract.path, pos.line, pos.col, str(contract.x_accord["sunset"]),
+                        sunset, root)
+        return
+    key = doc.position("/x-accord/status", key=True)
+    lines = fsio.read_text(contract.path, root=root).splitlines(keepends=True)
+    text = lines[key.line - 1]
+    if text[:key.col - 1].strip():  # flow style: {version: 1.0.0, status: released, ...}
+        start = doc.position("/x-accord/status").col - 1
+        quoted = text[start] in "'\""
+        end = text.index(text[start], start + 1) + 1 if quoted else start
+        while not quoted and end < len(text) and text[end] not in ",}# \r\n":
+            end += 1
+        lines[key.line - 1] = text[:end] + f", sunset: '{sunset}'" + text[end:]
+    else:
+        body = text.rstrip("\r\n")
+        ending = text[len(body):] or "\n"
+        if not text.endswith(("\n", "\r")):
+            lines[key.line - 1] = body + ending
+        lines.insert(key.line, f"{text[:key.col - 1]}sunset: '{sunset}'{ending}")
+    fsio.write_text(contract.path, "".join(lines), root=root)
+
+
 def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: bool = False,
             criteria: Sequence[Criterion] = DEFAULT_CRITERIA, by: str | None = None,
-            now: dt.datetime | None = None) -> PromotionResult:
+            now: dt.datetime | None = None, sunset: dt.date | None = None) -> PromotionResult:
     """Run every criterion that guards ``to``; apply the promotion when all pass.
+
+    ``sunset`` (only with ``to="deprecated"``, not before today) is the last day mappings may
+    use the version: ``accord check`` warns about them until then and fails after it.
 
     Raises UsageError for an unknown contract/version or target; otherwise returns the result
     (``passed`` False when refused — the caller decides the exit code)."""
     if to not in PROMOTABLE:
         raise UsageError(f"cannot promote to {to!r}; use one of {', '.join(PROMOTABLE)}")
+    moment = now or dt.datetime.now(dt.UTC)
+    if sunset is not None and to != "deprecated":
+        raise UsageError(f"--sunset goes with --to deprecated, not --to {to}")
+    if sunset is not None and sunset < moment.date():
+        raise UsageError(f"sunset {sunset.isoformat()} is in the past (today is "
+                         f"{moment.date().isoformat()}); give the users of "
+                         f"{name}@{version} a date to move by")
     lock_file = workspace.root / "contracts" / "registry.lock"
     # One promotion at a time per workspace: the gate judges, and the edits apply to, the
     # state no other promotion is changing (else concurrent promotions lose lock entries).
@@ -98,12 +140,12 @@ def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: 
         for cached in ("contracts", "_systems", "mappings", "resolver"):  # afresh, under the lock
             workspace.__dict__.pop(cached, None)
         return _promote(workspace, name, version, to, dry_run=dry_run, criteria=criteria,
-                        by=by, now=now)
+                        by=by, moment=moment, sunset=sunset)
 
 
 def _promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: bool,
-             criteria: Sequence[Criterion], by: str | None, now: dt.datetime | None
-             ) -> PromotionResult:
+             criteria: Sequence[Criterion], by: str | None, moment: dt.datetime,
+             sunset: dt.date | None) -> PromotionResult:
     contract = workspace.contracts.get(name, version)
     ctx = GateContext(workspace, contract, to)
     verdicts = [c(ctx) for c in criteria if to in c.applies_to]
@@ -113,7 +155,8 @@ def _promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run:
     if ctx.released_history:
         result.compat = ctx.compat
     result.by = by or promoter()
-    result.at = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result.at = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    result.sunset = sunset.isoformat() if sunset else None
     if not result.passed or dry_run:
         result.sha256 = contract.sha256
         return result
@@ -124,10 +167,13 @@ def _promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run:
     # The contract first, the lock last (each replaced atomically): a crash in between leaves
     # a contract whose status has no lock entry, which `accord check` reports (ACC109).
     set_status_line(contract.path, pos.line, pos.col, contract.status, to, workspace.root)
+    if result.sunset:
+        set_sunset(contract, result.sunset, workspace.root)
     result.sha256 = sha256_file(contract.path, workspace.root)
     lock = RegistryLock.load(workspace.root / "contracts" / "registry.lock")
     lock.record(name, version, sha256=result.sha256, status=to, at=result.at,
-                by=result.by, verdicts={v.name: v.label for v in verdicts})
+                by=result.by, verdicts={v.name: v.label for v in verdicts},
+                sunset=result.sunset)
     lock.save()
     result.applied = True
     return result

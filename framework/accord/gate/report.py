@@ -33,6 +33,9 @@ def _sections(workspace: Workspace, result: PromotionResult) -> list[tuple[str, 
         ["previous released", result.previous or "none (first release)"],
         ["promoted by", result.by], ["at", result.at],
     ]
+    if result.sunset:
+        identity.append(["sunset", f"{result.sunset} (mappings on {result.version} fail "
+                                   "`accord check` after this day)"])
     sections: list[tuple[str, Any]] = [("Identity", (["", ""], identity)),
                                        ("Decision", decision)]
     prev = workspace.contracts.get(result.name, result.previous) if result.previous else None
@@ -72,6 +75,16 @@ def _sections(workspace: Workspace, result: PromotionResult) -> list[tuple[str, 
     sections.append(("Affected mappings", (["pointer", "change", "access", "rule", "uses"],
                                            affected) if affected else
                      "No mapping reads or writes a changed pointer."))
+    majors = next((v for v in result.verdicts if v.name == "mappings"
+                   and "mappings" in v.detail), None)
+    if majors is not None:
+        sections.append((f"Mappings of {result.name} on the new major "
+                         f"({result.version}, after {majors.detail['previous']})", (
+            ["mapping", "access", "uses", f"fits {result.version}", "outcome", "first finding"],
+            [[m["spec"], m["access"], m["uses"], "yes" if m["fits"] else "no",
+              m["outcome"] if m["ok"] else f"FAIL: {m['outcome']}", m["first"] or "—"]
+             for m in majors.detail["mappings"]]) if majors.detail["mappings"] else
+            f"No mapping reads or writes {result.name}."))
     verification = next((v for v in result.verdicts if v.name == "verification"), None)
     sections.append(("Verification per system", "; ".join(verification.reasons)
                      if verification and verification.reasons else
@@ -142,7 +155,8 @@ def release_report(workspace: Workspace, result: PromotionResult) -> tuple[str, 
                     + "<tbody>")
         for row in rows:
             cls = ' class="breaking"' if (row and row[0] in ("BREAKING", "FAIL")) or (
-                len(row) > 1 and row[1] == "FAIL") else ""
+                len(row) > 1 and row[1] == "FAIL") or any(
+                str(x).startswith("FAIL: ") for x in row) else ""
             body.append(f"<tr{cls}>" + "".join(_html_cell(x) for x in row) + "</tr>")
         body.append("</tbody></table>")
     page = ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

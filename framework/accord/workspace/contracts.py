@@ -56,6 +56,7 @@ X_ACCORD_SCHEMA: dict[str, Any] = {
         "owner": {"type": "string", "minLength": 1},
         "description": {"type": "string"},
         "supersedes": {"type": "string"},
+        "sunset": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     },
 }
 
@@ -102,6 +103,12 @@ class Contract:
     @property
     def compatibility(self) -> str:
         return str(self.x_accord.get("compatibility", "BACKWARD"))
+
+    @property
+    def sunset(self) -> str | None:
+        """The ``YYYY-MM-DD`` after which a deprecated version may no longer be used."""
+        value = self.x_accord.get("sunset")
+        return value if isinstance(value, str) else None
 
     @property
     def owner(self) -> str:

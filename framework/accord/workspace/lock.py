@@ -52,9 +52,12 @@ class LockEntry:
     sha256: str
     status: str
     history: list[dict[str, Any]] = field(default_factory=list)
+    #: a deprecated version's last day of use (``YYYY-MM-DD``), when one was set
+    sunset: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sha256": self.sha256, "status": self.status, "history": self.history}
+        out = {"sha256": self.sha256, "status": self.status, "history": self.history}
+        return {**out, "sunset": self.sunset} if self.sunset else out
 
 
 @dataclass
@@ -88,7 +91,7 @@ class RegistryLock:
             for version, entry in (versions or {}).items():
                 lock.entries[(name, version)] = LockEntry(
                     name, version, str(entry.get("sha256", "")), str(entry.get("status", "")),
-                    list(entry.get("history", [])),
+                    list(entry.get("history", [])), str(entry.get("sunset") or ""),
                 )
         return lock
 
@@ -96,11 +99,13 @@ class RegistryLock:
         return self.entries.get((name, version))
 
     def record(self, name: str, version: str, *, sha256: str, status: str, at: str, by: str,
-               verdicts: dict[str, Any] | None = None) -> LockEntry:
+               verdicts: dict[str, Any] | None = None, sunset: str | None = None) -> LockEntry:
         """Record a status change of ``name@version`` (appending to its history)."""
         entry = self.entries.get((name, version))
-        event = {"status": status, "at": at, "by": by, "sha256": sha256,
-                 "verdicts": dict(verdicts or {})}
+        event: dict[str, Any] = {"status": status, "at": at, "by": by, "sha256": sha256,
+                                 "verdicts": dict(verdicts or {})}
+        if sunset:
+            event["sunset"] = sunset
         if entry is None:
             entry = LockEntry(name, version, sha256, status, [event])
             self.entries[(name, version)] = entry
@@ -110,6 +115,8 @@ class RegistryLock:
                 # deprecating edits the status line: the new bytes are the immutable ones
                 entry.sha256 = sha256
             entry.history.append(event)
+        if sunset:
+            entry.sunset = sunset
         return entry
 
     def to_dict(self) -> dict[str, Any]:
