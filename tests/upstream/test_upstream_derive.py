@@ -167,3 +167,19 @@ def test_references_outside_components_are_refused() -> None:
     doc = _doc(VENDOR.replace("#/components/schemas/User", "#/components/schemas/Nobody"))
     with pytest.raises(LoadError, match="missing components/schemas/Nobody"):
         derive(doc, ["Deal"], [])
+
+
+def test_deriving_a_shipped_description_again_changes_nothing(repo_root: Path) -> None:
+    """Derivation is idempotent: each shipped description, derived again for what the
+    mappings use, is byte for byte itself (so re-importing from it is a no-op)."""
+    from accord.project import load_workspace
+    from accord.upstream.importer import mapping_usage
+
+    ws = load_workspace(repo_root)
+    imported = [s for s in ws.systems.values() if s.upstream is not None]
+    assert len(imported) == 5
+    for system in imported:
+        text = system.api_path.read_text(encoding="utf-8")
+        usage = mapping_usage(ws, system.name)
+        doc = parse_openapi(text.encode(), system.api_path, system.api_display)
+        assert dump(derive(doc, usage.schemas, usage.operations)) == text, system.name

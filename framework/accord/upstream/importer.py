@@ -26,7 +26,7 @@ from accord.upstream.system_file import API_FILE, new_system_yaml, update_system
 from accord.workspace.openapi import OpenApiDocument, parse_openapi
 from accord.workspace.systems import KINDS, SYSTEMS_DIR, System
 
-__all__ = ["ImportResult", "check_imports", "import_system"]
+__all__ = ["ImportResult", "Usage", "check_imports", "import_system", "mapping_usage"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -52,7 +52,7 @@ class ImportResult:
 
 
 @dataclass
-class _Usage:
+class Usage:
     """The schemas and operations of one system that the mappings name, and where."""
 
     specs: list[MappingSpec]
@@ -60,8 +60,8 @@ class _Usage:
     operations: dict[str, list[tuple[MappingSpec, str]]]
 
 
-def _usage(workspace: Workspace, name: str) -> _Usage:
-    usage = _Usage([], {}, {})
+def mapping_usage(workspace: Workspace, name: str) -> Usage:
+    usage = Usage([], {}, {})
     for spec in workspace.mappings.specs:
         uses = False
         for role, endpoint in (("source", spec.source), ("target", spec.target)):
@@ -77,7 +77,7 @@ def _usage(workspace: Workspace, name: str) -> _Usage:
     return usage
 
 
-def _derive(upstream: Upstream, usage: _Usage) -> tuple[dict[str, Any] | None,
+def _derive(upstream: Upstream, usage: Usage) -> tuple[dict[str, Any] | None,
                                                          list[Diagnostic]]:
     doc = parse_openapi(upstream.raw, Path(upstream.location), upstream.location)
     found: list[Diagnostic] = []
@@ -97,7 +97,7 @@ def _derive(upstream: Upstream, usage: _Usage) -> tuple[dict[str, Any] | None,
     return derive(doc, usage.schemas, usage.operations), []
 
 
-def _old_derivation(system: System | None, usage: _Usage) -> dict[str, Any] | None:
+def _old_derivation(system: System | None, usage: Usage) -> dict[str, Any] | None:
     """What the current description gives for the same use (None when there is none)."""
     if system is None or not system.api_path.is_file():
         return None
@@ -152,7 +152,7 @@ def import_system(workspace: Workspace, name: str, source: str | None, *,
         upstream = read_upstream(source, cwd or Path.cwd())
         recorded = recorded_source(source if is_url(source) else
                                    str((cwd or Path.cwd()) / source), directory)
-    usage = _usage(workspace, name)
+    usage = mapping_usage(workspace, name)
     data, findings = _derive(upstream, usage)
     result = ImportResult(name, recorded, upstream_sha(upstream), diagnostics=findings)
     if data is None:
@@ -240,7 +240,7 @@ def _check_one(workspace: Workspace, system: System, source: str | None, allow_m
                       f"{system.upstream['sha256'][:12]}…", "/upstream/sha256",
             hint=f"re-import (accord system import {system.name}"
                  f"{' --from ' + source if source else ''}) and review the changes it lists"))
-    usage = _usage(workspace, system.name)
+    usage = mapping_usage(workspace, system.name)
     data, findings = _derive(upstream, usage)
     result.diagnostics.extend(findings)
     if data is None:
