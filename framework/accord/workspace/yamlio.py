@@ -5,6 +5,14 @@ stays a string, and dates stay ISO strings as JSON Schema expects), refuses dupl
 remembers the line and column of every value and key by JSON pointer, so that any later finding
 can point at the file, line and column it is about.
 
+Hostile files are refused before anything walks them (:func:`check_node_graph`): the composed
+node graph is measured once, in time linear in the file, without expanding aliases. An alias
+chain that would expand past :data:`MAX_EXPANDED_NODES` plus ten nodes per node written in the
+file (a "billion laughs" bomb) is ACC020, an alias inside its own anchor (a cycle) ACC021, and
+nesting deeper than :data:`MAX_DEPTH` levels ACC022 — real files, including the vendors' API
+descriptions, nest at most ~25 levels and expand aliases by a few nodes.
+
+
 Every failure is a :class:`~accord.errors.LoadError` carrying one
 :class:`~accord.diagnostics.Diagnostic` with the file, line, column and a hint — never a
 traceback.
@@ -24,7 +32,15 @@ from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
 from accord.jsondoc import join_pointer
 
-__all__ = ["Position", "Yaml12Loader", "YamlDocument", "load_yaml", "load_yaml_text"]
+__all__ = ["MAX_DEPTH", "MAX_EXPANDED_NODES", "Position", "Yaml12Loader", "YamlDocument",
+           "check_node_graph", "compose_checked", "load_yaml", "load_yaml_text"]
+
+#: Deepest nesting accepted in a YAML (or JSON) file of the workspace. The deepest real file
+#: seen (BambooHR's API description) nests 22 levels; recursive walkers downstream (schema
+#: checks, bundling, diffing) stay far below Python's recursion limit at this depth.
+MAX_DEPTH = 64
+#: Nodes any file may expand to through aliases, beyond ten per node actually written.
+MAX_EXPANDED_NODES = 100_000
 
 try:  # libyaml is ~10x faster when present; both give node marks.
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -131,6 +147,8 @@ def load_yaml_text(text: str, *, path: str | Path = "<string>", display: str | N
     loader = Yaml12Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            check_node_graph(node, shown)
         if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""
                             and node.tag == "tag:yaml.org,2002:null"):
             if allow_empty:
@@ -153,8 +171,94 @@ def load_yaml_text(text: str, *, path: str | Path = "<string>", display: str | N
     except yaml.YAMLError as exc:
         raise _fail(shown, "ACC005", f"malformed YAML: {exc}",
                     hint="check the file's YAML syntax") from None
+    except RecursionError:  # pragma: no cover - check_node_graph bounds the depth first
+        raise _too_deep(shown, 0, 0) from None
     finally:
         loader.dispose()
+
+
+def compose_checked(text: str, display: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
+    """Compose ``text`` into a node graph that :func:`check_node_graph` accepted.
+
+    For readers that need plain data without positions (the large API descriptions):
+    ``loader.construct_document(node)`` then builds it, sharing aliased nodes. The caller
+    disposes of the loader. Raises ``yaml.YAMLError`` for malformed YAML and
+    :class:`LoadError` (ACC020-ACC022) for hostile graphs.
+    """
+    loader = Yaml12Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            check_node_graph(node, display)
+    except BaseException:
+        loader.dispose()
+        raise
+    return loader, node
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _too_deep(display: str, line: int, col: int) -> LoadError:
+    return _fail(display, "ACC022", f"nested more than {MAX_DEPTH} levels deep", line, col,
+                 hint="flatten the structure: accord reads files nested at most "
+                      f"{MAX_DEPTH} levels deep")
+
+
+def check_node_graph(root: yaml.Node, display: str) -> None:
+    """Refuse a composed YAML graph that is too deep, cyclic or expands too far (ACC020-022).
+
+    Aliases make the graph a DAG (or a cycle) whose tree can be exponentially larger than the
+    file; this walks each distinct node once (iteratively: no recursion), computing the size
+    and height its expansion would have.
+    """
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    kids: dict[int, list[yaml.Node]] = {}
+    open_nodes: set[int] = set()  # the ancestors of the node being visited
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        key = id(node)
+        if depth < 0:  # every child is done: fold their sizes and heights into this node
+            open_nodes.discard(key)
+            children = kids.pop(key)
+            size[key] = min(1 + sum(size[id(c)] for c in children), 1 << 62)
+            height[key] = 1 + max((height[id(c)] for c in children), default=0)
+            continue
+        if key in size:
+            continue
+        if depth > MAX_DEPTH:
+            raise _too_deep(display, *_mark(node))
+        if isinstance(node, yaml.ScalarNode):
+            size[key] = height[key] = 1
+            continue
+        children = ([c for pair in node.value for c in pair]
+                    if isinstance(node, yaml.MappingNode) else list(node.value))
+        kids[key] = children
+        open_nodes.add(key)
+        stack.append((node, -1))
+        for child in children:
+            ck = id(child)
+            if ck in open_nodes:
+                raise _fail(display, "ACC021", "recursive alias: a node contains an alias "
+                            "of itself", *_mark(child),
+                            hint="an alias (*name) may not appear inside the node its anchor "
+                                 "(&name) marks")
+            if ck not in size:
+                stack.append((child, depth + 1))
+            elif depth + height[ck] > MAX_DEPTH:
+                raise _too_deep(display, *_mark(node))
+    limit = MAX_EXPANDED_NODES + 10 * len(size)
+    if size[id(root)] > limit:
+        shown = f"{size[id(root)]:,}" if size[id(root)] < 1 << 62 else "too many"
+        raise _fail(display, "ACC020", f"aliases expand this file to {shown} nodes (the limit "
+                    f"is {limit:,}): an alias bomb?", *_mark(root),
+                    hint="write the repeated parts out, or reference them without nesting "
+                         "aliases of aliases")
+
+
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, pointer: str, doc: YamlDocument) -> Any:
