@@ -242,3 +242,19 @@ def test_lifecycle_steps_cannot_be_skipped(ws: Path) -> None:
     assert ("draft → deprecated skips candidate and released: run `accord promote project "
             "1.2.0 --to candidate` first") in out
     assert "status: draft" in (ws / PROJECT / "1.2.0.yaml").read_text(encoding="utf-8")
+
+
+def test_a_staying_mapping_counts_only_what_the_move_would_break(ws: Path) -> None:
+    """An error the mapping has today (here an unknown target property) is not blamed on the
+    new major; only planned_hours, which 2.0.0 removed, is."""
+    project_version(ws, "2.0.0")
+    spec = ws / SALESFORCE
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("  opportunity_id: Id\n", "  opportunity_id: Id\n"
+                                 "  no_such_property: Id\n"), encoding="utf-8")
+    result = promote(load_workspace(ws), "project", "2.0.0", "candidate", dry_run=True)
+    moves = next(v for v in result.verdicts if v.name == "mappings").detail["mappings"]
+    salesforce = next(m for m in moves if m["spec"] == SALESFORCE.as_posix())
+    assert (salesforce["findings"], salesforce["ok"]) == (1, True)
+    assert "planned_hours" in salesforce["first"] and "no_such_property" not in salesforce["first"]
+    assert salesforce["outcome"] == "stays on 1.1.0 (does not fit 2.0.0 yet)"

@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from accord.check.endpoints import EndpointError, with_extra_fields
+from accord.check.endpoints import with_extra_fields
 from accord.check.mapping_check import check_spec
-from accord.diagnostics import Severity
+from accord.diagnostics import Diagnostic, Severity
 from accord.errors import AccordError
 from accord.mapping.model import Endpoint, MappingSpec
 from accord.project import Workspace
@@ -40,7 +40,7 @@ class MappingMove:
     fits: bool  # checks clean against the new version
     findings: int  # errors against the new version
     first: str  # the first of them, for the report
-    outcome: str  # "stays on 1.1.0 (major 1)" | "fits 2.0.0" | "does not fit 2.0.0"
+    outcome: str  # "stays on 1.1.0 (fits 2.0.0 too)" | "fits 2.0.0" | "does not fit 2.0.0"
     ok: bool  # acceptable for the gate
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,21 +52,32 @@ def _uses(spec: MappingSpec, name: str) -> list[tuple[str, Endpoint]]:
             if e.contract and e.contract.partition("@")[0] == name]
 
 
-def _against(workspace: Workspace, new: Contract, spec: MappingSpec) -> tuple[int, str]:
-    """Errors of ``spec`` when every use of the entity resolves to the version ``new``."""
-    contracts, resolver = workspace.contracts, workspace.resolver
+def _errors(workspace: Workspace, spec: MappingSpec, new: Contract | None
+            ) -> list[Diagnostic]:
+    """Errors of ``spec`` as written (``new`` None), or with every use of the entity resolved
+    to the version ``new``."""
     schemas: dict[str, dict[str, Any]] = {}
+    for role, endpoint in (("source", spec.source), ("target", spec.target)):
+        if new is not None and endpoint.contract and \
+                endpoint.contract.partition("@")[0] == new.name:
+            bundle = workspace.contracts.bundle(new.name, new.version)
+            schemas[role] = with_extra_fields(bundle, endpoint, role)
+        else:
+            schemas[role] = workspace.resolver.resolve(endpoint, role)
+    return [d for d in check_spec(spec, schemas["source"], schemas["target"],
+                                  workspace.mappings.lookups) if d.severity is Severity.ERROR]
+
+
+def _against(workspace: Workspace, new: Contract, spec: MappingSpec, staying: bool
+             ) -> tuple[int, str]:
+    """How many errors ``spec`` has on ``new``, and the first. For a mapping that stays on an
+    older major, only the errors the move would add count (not those it has today)."""
     try:
-        for role, endpoint in (("source", spec.source), ("target", spec.target)):
-            if endpoint.contract and endpoint.contract.partition("@")[0] == new.name:
-                bundle = contracts.bundle(new.name, new.version)
-                schemas[role] = with_extra_fields(bundle, endpoint, role)
-            else:
-                schemas[role] = resolver.resolve(endpoint, role)
-        errors = [d for d in check_spec(spec, schemas["source"], schemas["target"],
-                                        workspace.mappings.lookups)
-                  if d.severity is Severity.ERROR]
-    except (EndpointError, AccordError) as exc:
+        errors = _errors(workspace, spec, new)
+        if staying:
+            today = {(d.code, d.line, d.col, d.message) for d in _errors(workspace, spec, None)}
+            errors = [d for d in errors if (d.code, d.line, d.col, d.message) not in today]
+    except AccordError as exc:  # an endpoint that does not resolve (EndpointError)
         return 1, str(exc).splitlines()[0]
     first = f"{errors[0].code} line {errors[0].line}: {errors[0].message}" if errors else ""
     return len(errors), first
@@ -85,9 +96,10 @@ def major_moves(workspace: Workspace, new: Contract) -> list[MappingMove]:
                               if r in roles)
         refs = sorted({e.contract or "" for _, e in uses})
         pinned = [parse_version(r.partition("@")[2]) for r in refs]
-        findings, first = _against(workspace, new, spec)
+        staying = all(v is not None and v.major < major for v in pinned)
+        findings, first = _against(workspace, new, spec, staying)
         fits = findings == 0
-        if all(v is not None and v.major < major for v in pinned):
+        if staying:
             outcome = f"stays on {', '.join(r.partition('@')[2] for r in refs)}" + (
                 f" (fits {version} too)" if fits else f" (does not fit {version} yet)")
             ok = True
