@@ -114,7 +114,9 @@ class TransformError(AccordError):
     """A record could not be transformed. Raised by generated code through accord.runtime.
 
     ``error_class`` is the dead-letter class: ``mapping_error``, ``data_quality`` or
-    ``business_rule``; ``path`` is the JSON path in the record where it went wrong.
+    ``business_rule``; ``path`` is the JSON path in the record where it went wrong; ``rule``
+    the spec line of the rule (``mappings/x.yaml:14``); ``target`` the JSON path of the
+    output property the rule writes (``$.roles[1].hours``), None when there is none.
     """
 
     exit_code = EXIT_FINDINGS
@@ -126,11 +128,13 @@ class TransformError(AccordError):
         error_class: str = "mapping_error",
         path: str = "$",
         rule: str | None = None,
+        target: str | None = None,
     ) -> None:
         super().__init__(message)
         self.error_class = error_class
         self.path = path
         self.rule = rule
+        self.target = target
 
 
 class VerificationError(AccordError):

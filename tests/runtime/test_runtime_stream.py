@@ -95,7 +95,7 @@ def test_dead_letter_content() -> None:
     assert written == [{"id": "1"}, {"id": "18446744073709551615"}]
     rule, crash, invalid, badjson, array, latin1 = letters
     assert rule == {"line_number": 2, "class": "business_rule", "message": "closed deals only",
-                    "path": "$.stage", "rule": "mappings/x.yaml:3",
+                    "path": "$.stage", "rule": "mappings/x.yaml:3", "target": None,
                     "input": {"id": 3, "kind": "rule"}}
     assert crash["class"] == "mapping_error" and "KeyError" in crash["message"]
     assert invalid["class"] == "data_quality" and invalid["rule"] == "contract:thing@1.0.0"

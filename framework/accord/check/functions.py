@@ -137,7 +137,7 @@ _RETURNS: dict[str, Returns] = {
     "lower": _string_op,
     "trim": _string_op,
     "replace": _string_op,
-    "split": _const(array_of(STRING)),
+    "split": lambda args, model: Ty(array_of(STRING).schema, bool(args) and args[0].nullable),
     "substring": _string_op,
     "to_date": _date,
     "to_timestamp": _timestamp,

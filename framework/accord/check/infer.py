@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,7 @@ CODE_UNKNOWN_FUNCTION = "ACC412"
 CODE_ARITY = "ACC413"
 CODE_NO_PARENT = "ACC414"
 CODE_NOT_ARRAY = "ACC415"
+CODE_NULL_TO_STRING = "ACC470"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Issue:
     message: str
     hint: str
     column: int  # 0-based offset inside the expression
+    warning: bool = False
 
 
 @dataclass
@@ -56,6 +60,8 @@ class Inferrer:
     model: SchemaModel
     text: str
     issues: list[Issue] = field(default_factory=list)
+    #: labels of paths known not to be null here (a rule's `when`, if()'s condition, `a && …`)
+    guarded: frozenset[str] = frozenset()
 
     def infer(self, node: dict[str, Any], scope: Scope) -> Ty:
         ty, _ = self.visit(node, scope.current, scope.label, scope)
@@ -74,8 +80,9 @@ class Inferrer:
         match = re.search(pattern, self.text)
         return match.start() if match else 0
 
-    def _issue(self, code: str, message: str, hint: str, token: str = "") -> None:
-        issue = Issue(code, message, hint, self._column(token) if token else 0)
+    def _issue(self, code: str, message: str, hint: str, token: str = "",
+               warning: bool = False) -> None:
+        issue = Issue(code, message, hint, self._column(token) if token else 0, warning)
         if issue not in self.issues:
             self.issues.append(issue)
 
@@ -106,7 +113,7 @@ class Inferrer:
                         hint, name)
             return Ty(ANY, False), shown  # reported once: no follow-on findings
         nullable = cur.nullable or found.optional or self.model.nullable(found.schema)
-        return Ty(found.schema, nullable), shown
+        return Ty(found.schema, nullable and shown not in self.guarded), shown
 
     def visit_subexpression(self, node: dict[str, Any], cur: Ty, label: str,
                             scope: Scope) -> tuple[Ty, str]:
@@ -142,6 +149,8 @@ class Inferrer:
         if right.get("type") == "slice":
             return base, f"{label}[:]"
         item = self._array_items(base, label)
+        if _splits(left) and right.get("value") in (0, -1):  # split() gives at least one part
+            return Ty(item.schema, base.nullable), f"{label}[{right.get('value')}]"
         return item.maybe_null(), f"{label}[{right.get('value')}]"
 
     def visit_index(self, node: dict[str, Any], cur: Ty, label: str,
@@ -216,7 +225,8 @@ class Inferrer:
     def visit_and_expression(self, node: dict[str, Any], cur: Ty, label: str,
                              scope: Scope) -> tuple[Ty, str]:
         left, _ = self.visit(node["children"][0], cur, label, scope)
-        right, _ = self.visit(node["children"][1], cur, label, scope)
+        with self.guard(node["children"][0], label):  # `a && f(a)`: a is truthy in f(a)
+            right, _ = self.visit(node["children"][1], cur, label, scope)
         # `a && b` gives `a` only when it is falsy: for a boolean, that is `false`.
         if left.schema == BOOLEAN.schema:
             left = Ty(FALSE_ONLY, left.nullable)
@@ -277,16 +287,94 @@ class Inferrer:
             return scope.root, "$"
         args: list[Ty] = []
         array_item: Ty = UNKNOWN
-        for child in args_nodes:
+        for position, child in enumerate(args_nodes):
             if child.get("type") == "expref":
                 ty, _ = self.visit(child, array_item, f"{label}[*]", scope)
                 args.append(UNKNOWN)
                 continue
-            ty, _ = self.visit(child, cur, label, scope)
+            if name == "if" and position == 1:  # the `then` of if(cond, then): cond holds
+                with self.guard(args_nodes[0], label):
+                    ty, shown = self.visit(child, cur, label, scope)
+            else:
+                ty, shown = self.visit(child, cur, label, scope)
+            if name == "to_string" and ty.nullable and not ty.unknown:
+                what = shown if shown != label else "a value"
+                self._issue(CODE_NULL_TO_STRING,
+                            f"to_string() of {what} that may be null gives the text \"null\"",
+                            "keep null as null, so that `required: true` or the key catches "
+                            "it: if(x != `null`, to_string(x)); or convert a fallback: "
+                            "to_string(coalesce(x, `0`))", name, warning=True)
             if not ty.unknown and self.model.is_array(ty.schema) and array_item is UNKNOWN:
                 array_item = Ty(self.model.items(ty.schema), False)
             args.append(ty)
         return sig.returns(args, self.model), label
+
+
+    @contextmanager
+    def guard(self, condition: Any, label: str) -> Iterator[None]:
+        """Within the block, the paths ``condition`` proves not null are not nullable."""
+        saved = self.guarded
+        self.guarded = saved | non_null_paths(condition, label)
+        try:
+            yield
+        finally:
+            self.guarded = saved
+
+
+def _splits(node: Any) -> bool:
+    """``split(...)``: an array of at least one string (``split('', ' ')`` is ``['']``)."""
+    return isinstance(node, dict) and node.get("type") == "function_expression" \
+        and node.get("value") == "split"
+
+
+def _label(label: str, path: tuple[str, ...]) -> str:
+    for name in path:
+        label = f"{label}.{name}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) \
+            else f'{label}."{name}"'
+    return label
+
+
+def _path(node: Any) -> tuple[str, ...] | None:
+    if not isinstance(node, dict):
+        return None
+    if node.get("type") == "field":
+        return (str(node["value"]),)
+    if node.get("type") == "subexpression":
+        parts: list[str] = []
+        for child in node["children"]:
+            sub = _path(child)
+            if sub is None:
+                return None
+            parts.extend(sub)
+        return tuple(parts)
+    return None
+
+
+def _is_null(node: Any) -> bool:
+    return isinstance(node, dict) and node.get("type") == "literal" and node["value"] is None
+
+
+def non_null_paths(condition: Any, label: str) -> frozenset[str]:
+    """Labels of the paths that are not null where ``condition`` is true: ``a``,
+    ``a != `null```, ``!(a == `null`)``, and conjunctions of those."""
+    if not isinstance(condition, dict):
+        return frozenset()
+    kind = condition.get("type")
+    children = condition.get("children") or []
+    path = _path(condition)
+    if path is not None:
+        return frozenset({_label(label, path)})
+    if kind == "and_expression":
+        return non_null_paths(children[0], label) | non_null_paths(children[1], label)
+    if kind == "comparator" and condition.get("value") == "ne" and len(children) == 2:
+        left, right = children
+        side = _path(left) if _is_null(right) else _path(right) if _is_null(left) else None
+        return frozenset({_label(label, side)}) if side else frozenset()
+    if kind == "not_expression" and children:
+        inner = children[0]
+        if inner.get("type") == "comparator" and inner.get("value") == "eq":
+            return non_null_paths({**inner, "value": "ne"}, label)
+    return frozenset()
 
 
 FALSE_ONLY: dict[str, Any] = {"type": "boolean", "const": False}

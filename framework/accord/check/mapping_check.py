@@ -15,7 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from accord.check.endpoints import EndpointError, SchemaResolver
-from accord.check.infer import Inferrer, Scope
+from accord.check.infer import Inferrer, Scope, non_null_paths
 from accord.check.schema_model import SchemaModel, literal_schema
 from accord.check.types import Ty, union
 from accord.diagnostics import Diagnostic, Severity
@@ -33,6 +33,7 @@ from accord.mapping.model import (
     compose_lookups,
     lookup_key,
 )
+from accord.mapping.reads import key_parts
 
 __all__ = ["CODES", "check_mapping_set", "check_spec"]
 
@@ -61,6 +62,8 @@ CODES = {
     "ACC431": "unknown target property",
     "ACC432": "each onto a non-array target",
     "ACC433": "a target property is mapped twice",
+    "ACC470": "to_string() of a value that may be null (gives \"null\")",
+    "ACC471": "an idempotency key part may be null",
     "ACC480": "a chained lookup's table gives a value the next table has no entry for",
 }
 
@@ -90,18 +93,23 @@ class _Context:
                                      pointer, hint, severity))
 
     # -- expressions ---------------------------------------------------------------------------
-    def infer(self, expr: Expr, scope: Scope) -> Ty:
+    def infer(self, expr: Expr, scope: Scope, guard: Expr | None = None) -> Ty:
+        """The type of ``expr``; ``guard``: the rule's `when`, true wherever ``expr`` runs."""
         ast, syntax = parse_expression(expr, self.spec.display)
         if syntax is not None:
             self.diags.append(syntax)
             return Ty({}, True)
         inferrer = Inferrer(self.source, expr.text)
+        if guard is not None:
+            condition, _ = parse_expression(guard, self.spec.display)
+            inferrer.guarded = non_null_paths(condition, scope.label)
         ty = inferrer.infer(ast, scope)
         single_line = "\n" not in expr.text
         for issue in inferrer.issues:
             col = expr.col + issue.column if single_line else expr.col
             self.diags.append(Diagnostic(issue.code, issue.message, self.spec.display,
                                          expr.line, col, expr.pointer, issue.hint,
+                                         Severity.WARNING if issue.warning else Severity.ERROR,
                                          extra={"expression": expr.text}))
         return ty
 
@@ -318,7 +326,8 @@ def _check_known_values(ctx: _Context, rule: FieldRule, known: list[Any],
 
 
 def _check_field(ctx: _Context, rule: FieldRule, scope: Scope, base: dict[str, Any]) -> None:
-    ty = ctx.infer(rule.expr, scope) if rule.expr is not None else Ty({"type": "null"}, True)
+    ty = ctx.infer(rule.expr, scope, rule.when) if rule.expr is not None \
+        else Ty({"type": "null"}, True)
     if rule.when is not None:
         ctx.infer(rule.when, scope)
     table = _lookup_table(ctx, rule)
@@ -412,15 +421,43 @@ def _check_rules(ctx: _Context, rules: tuple[Rule, ...], scope: Scope,
         _check_completeness(ctx, rules, base, (), owner)
 
 
+def _check_key(ctx: _Context, key: Expr, scope: Scope) -> None:
+    """A key part that may be null dead-letters its record (data_quality): say so, once per
+    part, instead of the to_string() warning (in a key, to_string(null) never gives "null")."""
+    before = len(ctx.diags)
+    ctx.infer(key, scope)
+    ctx.diags[before:] = [d for d in ctx.diags[before:] if d.code != "ACC470"]
+    ast, syntax = parse_expression(key, ctx.spec.display)
+    if syntax is not None:
+        return
+    inferrer = Inferrer(ctx.source, key.text)
+    for part in key_parts(ast):
+        node: dict[str, Any] = {"type": "field", "value": part[0], "children": []}
+        for name in part[1:]:
+            node = {"type": "subexpression", "children": [
+                node, {"type": "field", "value": name, "children": []}]}
+        ty = inferrer.infer(node, scope)
+        if ty.nullable and not ty.unknown:
+            where = "$." + ".".join(part)
+            ctx.diags.append(Diagnostic(
+                "ACC471", f"the key is built from {where}, which the source schema allows to "
+                f"be missing or null: such a record is dead-lettered (data_quality)",
+                ctx.spec.display, key.line, key.col, key.pointer,
+                "build the key from properties the source always sends; or keep it, if "
+                "records without one must not be delivered", Severity.WARNING,
+                {"expression": key.text, "part": where}))
+
+
 def check_spec(spec: MappingSpec, source_schema: dict[str, Any],
                target_schema: dict[str, Any], lookups: dict[str, Lookup]) -> list[Diagnostic]:
     """Every finding for one spec, given its resolved schemas and the workspace's lookups."""
     ctx = _Context(spec, SchemaModel(source_schema), SchemaModel(target_schema), lookups)
     record = Ty(source_schema, False)
     scope = Scope(record, record)
-    for expr in (spec.when, spec.key):
-        if expr is not None:
-            ctx.infer(expr, scope)
+    if spec.when is not None:
+        ctx.infer(spec.when, scope)
+    if spec.key is not None:
+        _check_key(ctx, spec.key, scope)
     _check_rules(ctx, spec.rules, scope, target_schema, None)
     return ctx.diags
 

@@ -28,6 +28,7 @@ from accord.mapping.model import (
     Rule,
     compose_lookups,
 )
+from accord.mapping.reads import key_parts, reads
 
 __all__ = ["Code", "ModulePlan", "RulePlan", "ScopePlan", "build_plan"]
 
@@ -88,6 +89,8 @@ class RulePlan:
     rule: str  # literal "mappings/x.yaml:12"
     dotted: str  # literal dotted target
     path: str  # literal JSON path in the record used in errors
+    target: str  # literal JSON path of the output property (``'$.budget.amount'``), in errors
+    reads: str  # literal tuple of the paths the rule reads (errors name the absent one)
     sink: str  # where the value goes: ``out['a']`` or ``_o1['b']`` (or a put call's prefix)
     put: str | None = None  # literal target tuple when written with ``_m.put``
     expr: Code | None = None
@@ -136,6 +139,10 @@ class ModulePlan:
     applies: Code | None
     key: Code | None
     key_rule: str
+    key_parts: str | None = None  # literal tuple: the paths the key is built from
+    key_reads: str = "()"
+    when_rule: str = "None"  # literal "mappings/x.yaml:9": the spec's `when`
+    when_reads: str = "()"
 
 
 def _source_path(ast: Any) -> tuple[str, ...] | None:
@@ -304,9 +311,10 @@ class _Planner:
             "dotted": py_literal(rule.dotted),
             "current": self.locals.current,
         }
+        common["target"] = py_literal(_json_path(rule.target))
         if isinstance(rule, NotApplicable):
             return RulePlan(kind="n/a", path="'$'", sink="", reason=comment_text(rule.reason),
-                            **common)
+                            reads="()", **common)
         if targets.static:
             common["sink"] = targets.sink(rule.target)
         elif len(rule.target) == 1:
@@ -317,28 +325,38 @@ class _Planner:
         if isinstance(rule, EachRule):
             ast, _ = parse_expression(rule.each, self.spec.display)
             path = _json_path(_source_path(ast))
+            read = list(reads(ast))
             when = self.code(rule.when, condition=True) if rule.when else None
+            if rule.when:
+                read[:0] = reads(parse_expression(rule.when, self.spec.display)[0])
             items = self.code(rule.each)
             inline = self.inline_scope(rule.rules)
             scope = None if inline else self.scope(rule.rules, f"_map_{len(self.scopes)}")
             return RulePlan(kind="each", path=py_literal(path), expr=items, when=when,
-                            scope=scope, inline=inline, **common)
-        names = None
+                            scope=scope, inline=inline,
+                            reads=py_literal(tuple(dict.fromkeys(read))), **common)
+        names = pure = None
         expr = None
         when = self.code(rule.when, condition=True) if rule.when else None
+        read = list(reads(parse_expression(rule.when, self.spec.display)[0])) \
+            if rule.when else []
         if rule.expr is not None:
             ast, _ = parse_expression(rule.expr, self.spec.display)
-            names = _source_path(ast)
+            names = pure = _source_path(ast)
+            if names is None and len(reads(ast)) == 1:  # `to_string(user.id)`: name user.id
+                names = reads(ast)[0]
+            read.extend(reads(ast))
             expr = self.code(rule.expr)
         present = None
-        if rule.has_default and rule.default_on is DefaultOn.MISSING and names is not None:
-            present = py_literal(names)
+        if rule.has_default and rule.default_on is DefaultOn.MISSING and pure is not None:
+            present = py_literal(pure)
         return RulePlan(
             kind="field", path=py_literal(_json_path(names)), expr=expr, when=when,
             default=py_literal(rule.default) if rule.has_default else None,
             default_on=rule.default_on.value, present=present, lookup=self.table(rule),
             on_miss=py_literal((rule.on_miss or OnMiss.ERROR).value),
-            required=rule.required, write_null=rule.pointer in self.nulls, **common)
+            required=rule.required, write_null=rule.pointer in self.nulls,
+            reads=py_literal(tuple(dict.fromkeys(read))), **common)
 
     def scope(self, rules: tuple[Rule, ...], name: str) -> str:
         """Plan the function ``name`` mapping one value by ``rules``."""
@@ -419,6 +437,9 @@ def build_plan(spec: MappingSpec, lookups: dict[str, Lookup], digest: str,
         ("TARGET", py_literal(spec.target.as_dict())),
     ]
     key_line = spec.key.line if spec.key else spec.document.position("").line
+    key_ast = parse_expression(spec.key, spec.display)[0] if spec.key else None
+    when_ast = parse_expression(spec.when, spec.display)[0] if spec.when else None
+    parts = key_parts(key_ast) if key_ast is not None else ()
     return ModulePlan(
         spec=comment_text(spec.display),
         header=[comment_text(h) for h in header],
@@ -429,4 +450,8 @@ def build_plan(spec: MappingSpec, lookups: dict[str, Lookup], digest: str,
         applies=applies,
         key=key,
         key_rule=py_literal(f"{spec.display}:{key_line}"),
+        key_parts=py_literal(parts) if parts else None,
+        key_reads=py_literal(reads(key_ast)) if key_ast is not None else "()",
+        when_rule=py_literal(f"{spec.display}:{spec.when.line}") if spec.when else "None",
+        when_reads=py_literal(reads(when_ast)) if when_ast is not None else "()",
     )

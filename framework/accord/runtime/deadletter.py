@@ -45,6 +45,7 @@ class DeadLetter:
     path: str = "$"
     rule: str | None = None
     input: Any = None
+    target: str | None = None
     raw: str | None = None
     violations: list[dict[str, str]] = field(default_factory=list)
 
@@ -55,6 +56,7 @@ class DeadLetter:
             "message": self.message,
             "path": self.path,
             "rule": self.rule,
+            "target": self.target,
         }
         if self.violations:
             data["violations"] = self.violations

@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any, NoReturn
 
-from accord.errors import TransformError
+from accord.errors import ExpressionError, TransformError
 
 __all__ = [
     "TransformError",
@@ -19,7 +19,10 @@ __all__ = [
     "fail",
     "has_path",
     "is_empty",
+    "json_path",
+    "key_parts",
     "key_text",
+    "located",
     "lookup",
     "missing",
     "nested",
@@ -112,21 +115,97 @@ def as_items(value: Any, *, rule: str, path: str) -> list[Any] | None:
     fail(f"`each` expects an array, got {type(value).__name__}", path=path, rule=rule)
 
 
-def nested(error: TransformError, prefix: str, index: int) -> TransformError:
-    """``error`` raised inside item ``index`` of the array at ``prefix``."""
-    inner = error.path[1:] if error.path.startswith("$") else error.path
-    path = f"{prefix}[{index}]{inner}"
-    return TransformError(error.message, error_class=error.error_class, path=path,
-                          rule=error.rule)
+def _inside(prefix: str, index: int, inner: str | None) -> str:
+    rest = inner[1:] if inner and inner.startswith("$") else (inner or "")
+    return f"{prefix}[{index}]{rest}"
+
+
+def nested(error: TransformError, prefix: str, index: int, *,
+           target: str | None = None) -> TransformError:
+    """``error`` raised inside item ``index`` of the array at ``prefix`` (in the record), which
+    the ``each`` writes to the output array at ``target``."""
+    inner_target = error.target
+    if target is not None:
+        inner_target = _inside(target, index, error.target)
+    return TransformError(error.message, error_class=error.error_class,
+                          path=_inside(prefix, index, error.path), rule=error.rule,
+                          target=inner_target)
+
+
+def json_path(names: tuple[str | int, ...]) -> str:
+    """``("a", 0, "b c")`` -> ``$.a[0]['b c']``."""
+    out = "$"
+    for name in names:
+        if isinstance(name, int):
+            out += f"[{name}]"
+        elif name.isidentifier():
+            out += f".{name}"
+        else:
+            out += f"[{name!r}]"
+    return out
+
+
+def _absent(record: Any, reads: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    """The first path of ``reads`` that is absent or null in ``record``."""
+    for path in reads:
+        node = record
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                return path
+    return None
+
+
+def located(error: Exception, *, rule: str, path: str = "$", target: str | None = None,
+            record: Any = None, reads: tuple[tuple[str, ...], ...] = ()) -> TransformError:
+    """``error``, raised by the code of the rule at ``rule`` (spec file:line), as the
+    TransformError a dead letter records: the rule, the source path and the target path.
+
+    A TransformError keeps its class and path (it gains the rule and target it lacks). A
+    type error (a function given the wrong type) is a ``data_quality`` failure when a value
+    the rule reads (``reads``: paths in ``record``, the value the rule maps) is absent or
+    null — the record lacks what the rule needs, and the path names it. Anything else is a
+    ``mapping_error``: the rule fails on the values the record has (``to_date('yesterday')``,
+    a string where a number is needed).
+    """
+    if isinstance(error, TransformError):
+        if error.rule is None:
+            error.rule = rule
+        if error.target is None:
+            error.target = target
+        return error
+    text = str(error) if isinstance(error, ExpressionError) \
+        else f"{type(error).__name__}: {error}"
+    absent = _absent(record, reads) if getattr(error, "kind", None) == "invalid-type" else None
+    if absent is not None:
+        where = json_path(absent)
+        return TransformError(f"{text} (a value the rule reads is missing or null: see path)",
+                              error_class="data_quality", path=where, rule=rule, target=target)
+    return TransformError(text, error_class="mapping_error", path=path, rule=rule,
+                          target=target)
+
+
+def key_parts(record: Any, parts: tuple[tuple[str, ...], ...], *, rule: str) -> None:
+    """The idempotency key is built from these paths of ``record``: each must be present and
+    not null, else the record fails as ``data_quality`` (never a key with "null" in it)."""
+    absent = _absent(record, parts)
+    if absent is not None:
+        where = json_path(absent)
+        fail(f"the idempotency key needs {where}, which is missing or null in this record",
+             error_class="data_quality", path=where, rule=rule)
 
 
 def key_text(value: Any, *, rule: str) -> str:
-    """The idempotency key as text: strings as they are, anything else as compact JSON."""
+    """The idempotency key as text: strings as they are, anything else as compact JSON.
+    A null key, or an array key with a null part, fails the record as ``data_quality``."""
     if value is None:
         fail("the idempotency key is null for this record", error_class="data_quality",
              rule=rule)
     if isinstance(value, str):
         return value
+    if isinstance(value, list) and any(part is None for part in value):
+        fail(f"the idempotency key has a null part ({value.index(None)}) for this record",
+             error_class="data_quality", rule=rule)
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

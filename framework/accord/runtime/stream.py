@@ -78,10 +78,12 @@ def _describe(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _failure(exc: Exception, stage: str) -> tuple[ErrorClass, str, str, str | None]:
+def _failure(exc: Exception, stage: str, line_number: int, record: Any) -> DeadLetter:
     if isinstance(exc, TransformError):
-        return ErrorClass.parse(exc.error_class), exc.message, exc.path or "$", exc.rule
-    return (ErrorClass.MAPPING_ERROR, f"{stage} raised {type(exc).__name__}: {exc}", "$", None)
+        return DeadLetter(line_number, ErrorClass.parse(exc.error_class), exc.message,
+                          exc.path or "$", exc.rule, record, target=exc.target)
+    return DeadLetter(line_number, ErrorClass.MAPPING_ERROR,
+                      f"{stage} raised {type(exc).__name__}: {exc}", "$", None, record)
 
 
 def run_stream(
@@ -139,8 +141,7 @@ def run_stream(
                 stage = "key()"
                 result = {"key": key(record), "record": result}
         except Exception as exc:  # any failure of one record is a dead letter, not a crash
-            error_class, message, path, rule = _failure(exc, stage)
-            letters.write(DeadLetter(line_number, error_class, message, path, rule, record))
+            letters.write(_failure(exc, stage, line_number, record))
             continue
         if validator is not None:
             body = result["record"] if with_key else result
@@ -152,6 +153,7 @@ def run_stream(
                     f"output does not match the target schema: "
                     f"{first.message if first else 'invalid'}",
                     first.path if first else "$", schema_rule, record,
+                    target=first.path if first else "$",
                     violations=[{"path": v.path, "message": v.message} for v in violations]))
                 continue
         try:
