@@ -88,3 +88,23 @@ def test_the_reference_mappings_convert_no_nullable_id(repo_root: Path) -> None:
 
     diags = accord.load_workspace(repo_root).check()
     assert [d.format() for d in diags if d.code == "ACC470"] == []
+
+
+@pytest.mark.parametrize("body", [
+    # a required rule fails the record in transform() before the key is computed
+    "key: \"join('|', [to_string(opt), 'x'])\"\nfields:\n  a: {expr: opt, required: true}\n",
+    "key: \"join('|', [to_string(opt), 'x'])\"\n"
+    "fields:\n  a: {expr: \"if(opt != `null`, to_string(opt))\", required: true}\n",
+    # records without it are skipped by the spec's `when`
+    "when: \"opt != `null`\"\nkey: \"to_string(opt)\"\nfields:\n  a: \"'x'\"\n",
+])
+def test_no_key_warning_where_the_record_fails_or_is_skipped_first(tmp_path: Path,
+                                                                    body: str) -> None:
+    assert [d.code for d in check(tmp_path, body)
+            if d.code in ("ACC470", "ACC471")] == []
+
+
+def test_a_required_rule_with_a_fallback_does_not_cover_the_key(tmp_path: Path) -> None:
+    body = ("key: \"to_string(opt)\"\n"
+            "fields:\n  a: {expr: \"to_string(coalesce(opt, `1`))\", required: true}\n")
+    assert [d.code for d in check(tmp_path, body)] == ["ACC471"]

@@ -33,7 +33,7 @@ from accord.mapping.model import (
     compose_lookups,
     lookup_key,
 )
-from accord.mapping.reads import key_parts
+from accord.mapping.reads import key_parts, pure_path
 
 __all__ = ["CODES", "check_mapping_set", "check_spec"]
 
@@ -421,9 +421,32 @@ def _check_rules(ctx: _Context, rules: tuple[Rule, ...], scope: Scope,
         _check_completeness(ctx, rules, base, (), owner)
 
 
+def _required_parts(ctx: _Context) -> set[tuple[str, ...]]:
+    """Paths whose absence already fails the record in transform(), before the key is
+    computed: a top-level ``required: true`` rule (no `when`, no default) maps the path
+    itself, or ``if(<path present>, ...)``."""
+    found: set[tuple[str, ...]] = set()
+    for rule in ctx.spec.rules:
+        if not isinstance(rule, FieldRule) or not rule.required or rule.expr is None \
+                or rule.when is not None or rule.has_default:
+            continue
+        ast, syntax = parse_expression(rule.expr, ctx.spec.display)
+        if syntax is not None:
+            continue
+        path = pure_path(ast)
+        if path is not None:
+            found.add(path)
+        elif ast.get("type") == "function_expression" and ast.get("value") == "if" \
+                and len(ast["children"]) == 2:
+            found.update(tuple(label[2:].split(".")) for label in
+                         non_null_paths(ast["children"][0], "$"))
+    return found
+
+
 def _check_key(ctx: _Context, key: Expr, scope: Scope) -> None:
     """A key part that may be null dead-letters its record (data_quality): say so, once per
-    part, instead of the to_string() warning (in a key, to_string(null) never gives "null")."""
+    part, instead of the to_string() warning (in a key, to_string(null) never gives "null").
+    Not for a part the spec's `when` requires, nor one a required rule fails on first."""
     before = len(ctx.diags)
     ctx.infer(key, scope)
     ctx.diags[before:] = [d for d in ctx.diags[before:] if d.code != "ACC470"]
@@ -431,7 +454,13 @@ def _check_key(ctx: _Context, key: Expr, scope: Scope) -> None:
     if syntax is not None:
         return
     inferrer = Inferrer(ctx.source, key.text)
+    if ctx.spec.when is not None:
+        inferrer.guarded = non_null_paths(parse_expression(ctx.spec.when, ctx.spec.display)[0],
+                                          scope.label)
+    covered = _required_parts(ctx)
     for part in key_parts(ast):
+        if part in covered:
+            continue
         node: dict[str, Any] = {"type": "field", "value": part[0], "children": []}
         for name in part[1:]:
             node = {"type": "subexpression", "children": [
