@@ -1,4 +1,4 @@
-"""JSON documents: the JSON Schema type of a value, and RFC 6901 JSON Pointers.
+"""JSON documents: the JSON Schema type of a value, JSON equality, and RFC 6901 JSON Pointers.
 
 The one home of these helpers: the loaders, the checker, the differ and the generator all
 name JSON nodes the same way.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["JSON_TYPES", "escape_pointer", "join_pointer", "json_type", "unescape_pointer"]
+__all__ = ["JSON_TYPES", "escape_pointer", "join_pointer", "json_equal", "json_type",
+           "unescape_pointer"]
 
 #: The type names of JSON Schema 2020-12 (``integer`` is a subset of ``number``).
 JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
@@ -30,6 +31,23 @@ def json_type(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "array"
     return "object"
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """Equality of two JSON values as JSON counts it: numbers by value (``111354`` equals
+    ``111354.0``), a boolean only a boolean (``true`` never equals ``1``), arrays item by item,
+    objects key by key, all the way down."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    return a is None and b is None
 
 
 def escape_pointer(token: str | int) -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from accord.cli.common import echo_diagnostics, exit_code_for, format_option, handle_errors, style
-from accord.codegen.examples import junit_example_cases
+from accord.codegen.example_update import update_examples
+from accord.codegen.examples import ExampleResult, junit_example_cases
 from accord.diagnostics import render_junit_cases
+from accord.fsio import display_path
 from accord.project import load_workspace
 
 
@@ -20,24 +23,33 @@ def test() -> None:
 @test.command()
 @click.argument("path", default=".", type=click.Path())
 @click.option("--mapping", "only", default=None, help="Only this spec (name or file).")
+@click.option("--update", is_flag=True,
+              help="Rewrite the expected output of each example that differs (after showing "
+                   "its diff).")
 @format_option
 @handle_errors()
-def examples(path: str, only: str | None, fmt: str) -> None:
+def examples(path: str, only: str | None, update: bool, fmt: str) -> None:
     """Run every spec's golden examples through its generated transformer.
 
-    Each golden output must equal the transformer's output and satisfy the target schema.
+    Each golden output must equal the transformer's output as JSON (111354 equals 111354.0,
+    true never equals 1) and satisfy the target schema.
     """
     workspace = load_workspace(path)
     results, diagnostics = workspace.examples(only)
+    diffs = [(r.spec, r.example, r.diff) for r in results if r.diff]
+    rewritten: list[tuple[Path, ExampleResult]] = []
+    if update:
+        rewritten, diagnostics = update_examples(workspace.root, results, diagnostics)
     passed = sum(r.passed for r in results)
     if fmt == "text":
         for r in results:
             mark = style("PASS", fg="green") if r.passed else style("FAIL", fg="red", bold=True)
             click.echo(f"{mark} {r.spec} :: {r.example}")
         echo_diagnostics(diagnostics, fmt)
-        for r in results:
-            if r.diff:
-                click.echo(f"\n--- {r.spec} :: {r.example}\n{r.diff}")
+        for spec, example, diff in diffs:
+            click.echo(f"\n--- {spec} :: {example}\n{diff}")
+        for file, r in rewritten:
+            click.echo(f"rewrote {display_path(file, workspace.root)} ({r.spec} :: {r.example})")
         click.echo(f"{passed}/{len(results)} example(s) passed")
     elif fmt == "junit":
         click.echo(render_junit_cases(junit_example_cases(results, diagnostics),

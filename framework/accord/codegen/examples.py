@@ -25,7 +25,7 @@ from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.codegen.generator import output_path, render_spec
 from accord.diagnostics import Diagnostic, JUnitCase, junit_cases
 from accord.errors import AccordError, LoadError, TransformError, UsageError
-from accord.jsondoc import join_pointer
+from accord.jsondoc import join_pointer, json_equal
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import EachRule, Example, MappingSpec, Rule
 from accord.runtime.validate import Validator, compile_validator
@@ -49,6 +49,10 @@ class ExampleResult:
     diff: str = ""
     #: where the golden output breaks the target schema (one finding per violation)
     violations: tuple[Diagnostic, ...] = ()
+    #: for an output that differs (ACC440): the expected file and what the transformer gave
+    output: Path | None = None
+    actual: Any = None
+    expected: Any = None
 
 
 def import_source(text: str, filename: str, name: str) -> types.ModuleType:
@@ -64,8 +68,6 @@ def _differences(expected: Any, actual: Any, path: str = "$") -> list[str]:
     if isinstance(expected, dict) and isinstance(actual, dict):
         out: list[str] = []
         for key in sorted(set(expected) | set(actual)):
-            # Recurse even when the values compare equal: 25 == 25.0 in Python, but the
-            # example fails on it (strict JSON equality), so the path must be named.
             out.extend(_differences(expected.get(key, _ABSENT), actual.get(key, _ABSENT),
                                     f"{path}.{key}"))
         return out
@@ -74,8 +76,7 @@ def _differences(expected: Any, actual: Any, path: str = "$") -> list[str]:
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
             out.extend(_differences(e, a, f"{path}[{i}]"))
         return out
-    same = expected == actual and type(expected) is type(actual)
-    return [] if same else [path]
+    return [] if json_equal(expected, actual) else [path]
 
 
 _ABSENT = object()
@@ -134,8 +135,7 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
         diag = where(CODE_ERROR, f"example {example.name}: {exc}", example.pointer,
                      hint="fix the expression or the example input")
         return ExampleResult(spec.display, example.name, False, diag)
-    if actual == expected and json.dumps(actual, sort_keys=True) == \
-            json.dumps(expected, sort_keys=True):
+    if json_equal(actual, expected):  # 111354 equals 111354.0; true never equals 1
         return ExampleResult(spec.display, example.name, True)
     paths = _differences(expected, actual)
     first = paths[0] if paths else "$"
@@ -156,7 +156,8 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
             f"fix the spec or the expected output {example.output.name}")
     diag = Diagnostic(CODE_MISMATCH, message, spec.display, line, col, pointer, hint,
                       extra={"diff": diff, "paths": paths})
-    return ExampleResult(spec.display, example.name, False, diag, diff)
+    return ExampleResult(spec.display, example.name, False, diag, diff, output=example.output,
+                         actual=actual, expected=expected)
 
 
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
