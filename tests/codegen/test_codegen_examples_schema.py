@@ -152,10 +152,11 @@ def test_cli_reports_a_golden_output_that_breaks_the_contract(
     assert data.exit_code == 1 and '"/legal_entity"' in data.output
 
 
-def test_a_number_written_as_float_instead_of_integer_names_its_path(tmp_path: Path) -> None:
-    # 2 == 2.0 in Python; the example fails on it, and the finding must say where.
-    root = workspace(tmp_path, {"code": "AB", "items": [{"q": 2}]},
-                     '{"code": "AB", "lines": [{"qty": 2.0}]}')
+def test_a_boolean_written_instead_of_a_number_names_its_path(tmp_path: Path) -> None:
+    # True == 1 in Python; the example fails on it (JSON equality: true is not 1), and the
+    # finding must say where. (2 and 2.0 are the same JSON number: issue 12 §2.)
+    root = workspace(tmp_path, {"code": "AB", "items": [{"q": True}]},
+                     '{"code": "AB", "lines": [{"qty": 1}]}')
     _results, diags = run_examples(root, load_mappings(root), resolver=RESOLVER)
     [diag] = diags
     assert diag.code == "ACC440" and "$.lines[0].qty" in diag.message
