@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.errors import LoadError, OutputError
 
@@ -48,13 +49,13 @@ __all__ = ["MAX_BYTES", "Problem", "display_path", "inside", "is_stream", "lock_
 #: The largest file accord reads (contracts, specs, lookups, examples, API descriptions).
 MAX_BYTES = int(os.environ.get("ACCORD_MAX_FILE_BYTES", 64 * 1024 * 1024))
 
-CODE_OUTSIDE = "ACC010"
-CODE_SPECIAL = "ACC011"
-CODE_UNREADABLE = "ACC012"
-CODE_TOO_LARGE = "ACC013"
-CODE_WRITE = "ACC014"
-CODE_BUSY = "ACC015"
-CODE_NOT_FOUND = "ACC001"  # yamlio's "cannot read file" code
+CODE_OUTSIDE = codes.OUTSIDE_WORKSPACE
+CODE_SPECIAL = codes.NOT_REGULAR_FILE
+CODE_UNREADABLE = codes.FILE_LOOP_OR_DENIED
+CODE_TOO_LARGE = codes.FILE_TOO_LARGE
+CODE_WRITE = codes.WRITE_FAILED
+CODE_BUSY = codes.OUTPUT_LOCKED
+CODE_NOT_FOUND = codes.FILE_UNREADABLE  # yamlio's "cannot read file" code
 
 _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
@@ -198,7 +199,7 @@ def read_text(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | No
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        diag = Diagnostic("ACC002", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", shown,
+        diag = Diagnostic(codes.NOT_UTF8, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", shown,
                           line, col, hint="save the file as UTF-8")
         raise LoadError(diag.format(), diagnostics=[diag]) from None
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from accord import codes
 from accord.diagnostics import Diagnostic, JUnitCase, Severity, junit_cases
 from accord.errors import AccordError
 from accord.project import Workspace
@@ -80,7 +81,7 @@ def run_pipeline(ws: Workspace, *, on_stage: Callable[[str, str], None] | None =
             detail, diags = stage(ws)
         except AccordError as exc:
             detail, diags = str(exc), list(exc.diagnostics) or [
-                Diagnostic("ACC900", f"stage {name} could not run: {exc}")]
+                Diagnostic(codes.STAGE_FAILED, f"stage {name} could not run: {exc}")]
         seconds = time.perf_counter() - start
         results.append(StageResult(name, title, _errors(diags) == 0, detail, seconds, diags))
     return results

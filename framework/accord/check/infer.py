@@ -16,19 +16,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord import codes
 from accord.check.functions import FUNCTIONS
 from accord.check.schema_model import ANY, SchemaModel, literal_schema
 from accord.check.types import BOOLEAN, UNKNOWN, Ty, array_of, union
 
 __all__ = ["Inferrer", "Issue", "Scope"]
 
-CODE_UNKNOWN_PATH = "ACC410"
-CODE_NOT_OBJECT = "ACC411"
-CODE_UNKNOWN_FUNCTION = "ACC412"
-CODE_ARITY = "ACC413"
-CODE_NO_PARENT = "ACC414"
-CODE_NOT_ARRAY = "ACC415"
-CODE_NULL_TO_STRING = "ACC470"
+CODE_UNKNOWN_PATH = codes.UNKNOWN_PATH
+CODE_NOT_OBJECT = codes.NOT_OBJECT
+CODE_UNKNOWN_FUNCTION = codes.UNKNOWN_FUNCTION
+CODE_ARITY = codes.ARITY
+CODE_NO_PARENT = codes.NO_PARENT
+CODE_NOT_ARRAY = codes.NOT_ARRAY
+CODE_NULL_TO_STRING = codes.NULL_TO_STRING
 
 
 @dataclass(frozen=True)

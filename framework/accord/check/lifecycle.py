@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from accord import codes
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import AccordError
 from accord.mapping.loader import MappingSet
@@ -17,9 +18,9 @@ from accord.workspace.contracts import Contract, ContractRegistry
 
 __all__ = ["CODE_BAD_SUNSET", "CODE_DEPRECATED", "CODE_SUNSET", "check_lifecycle"]
 
-CODE_DEPRECATED = "ACC340"
-CODE_SUNSET = "ACC341"
-CODE_BAD_SUNSET = "ACC342"
+CODE_DEPRECATED = codes.DEPRECATED_TARGET
+CODE_SUNSET = codes.SUNSET_PASSED
+CODE_BAD_SUNSET = codes.SUNSET_MALFORMED
 
 
 def _sunset(contract: Contract) -> dt.date | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from accord import codes
 from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.check.infer import Inferrer, Scope, non_null_paths
 from accord.check.schema_model import SchemaModel, literal_schema
@@ -39,33 +40,33 @@ __all__ = ["CODES", "check_mapping_set", "check_spec"]
 
 _DOTTED_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
-#: every code this checker emits, with what it means (docs/mapping-spec.md lists them too)
-CODES = {
-    "ACC402": "source or target does not resolve",
-    "ACC403": "lookup table not found",
-    "ACC407": "extra_fields on a target",
-    "ACC410": "path not in the source schema",
-    "ACC411": "property read on a non-object",
-    "ACC412": "unknown function",
-    "ACC413": "wrong number of arguments",
-    "ACC414": "parent() outside each",
-    "ACC415": "projection or index on a non-array",
-    "ACC420": "type does not fit the target property",
-    "ACC421": "may be null where the target requires a value",
-    "ACC422": "value outside the target enum",
-    "ACC423": "format differs from the target's",
-    "ACC424": "lookup misses values of the source enum and has no on_miss",
-    "ACC425": "free text into an enum without a lookup",
-    "ACC426": "type only partly fits the target property",
-    "ACC427": "a literal, default or lookup output breaks the target's pattern or length",
-    "ACC430": "required target property not mapped",
-    "ACC431": "unknown target property",
-    "ACC432": "each onto a non-array target",
-    "ACC433": "a target property is mapped twice",
-    "ACC470": "to_string() of a value that may be null (gives \"null\")",
-    "ACC471": "an idempotency key part may be null",
-    "ACC480": "a chained lookup's table gives a value the next table has no entry for",
-}
+#: every code this checker emits, with its summary (from the catalogue, accord.codes)
+CODES: dict[str, str] = {code: code.summary for code in (
+    codes.ENDPOINT_UNRESOLVED,
+    codes.LOOKUP_NOT_FOUND,
+    codes.EXTRA_FIELDS_ON_TARGET,
+    codes.UNKNOWN_PATH,
+    codes.NOT_OBJECT,
+    codes.UNKNOWN_FUNCTION,
+    codes.ARITY,
+    codes.NO_PARENT,
+    codes.NOT_ARRAY,
+    codes.TYPE_MISFIT,
+    codes.MAY_BE_NULL,
+    codes.OUTSIDE_ENUM,
+    codes.FORMAT_MISFIT,
+    codes.LOOKUP_INCOMPLETE,
+    codes.FREE_TEXT_ENUM,
+    codes.TYPE_PARTLY_FITS,
+    codes.PATTERN_MISFIT,
+    codes.REQUIRED_UNMAPPED,
+    codes.UNKNOWN_TARGET,
+    codes.EACH_NOT_ARRAY,
+    codes.MAPPED_TWICE,
+    codes.NULL_TO_STRING,
+    codes.NULL_KEY_PART,
+    codes.LOOKUP_CHAIN_GAP,
+)}
 
 
 def _compatible(src: str, targets: frozenset[str]) -> bool:
@@ -129,7 +130,8 @@ def _lookup_table(ctx: _Context, rule: FieldRule) -> Lookup | None:
             close = difflib.get_close_matches(step.name or "", list(ctx.lookups), n=1)
             hint = f"did you mean {close[0]!r}?" if close else \
                 f"create mappings/lookups/{step.name}.yaml (accord: lookup/v1)"
-            _at_step(ctx, rule, pointer, "ACC403", f"lookup table {step.name!r} not found", hint)
+            _at_step(ctx, rule, pointer, codes.LOOKUP_NOT_FOUND,
+                                         f"lookup table {step.name!r} not found", hint)
             continue
         tables.append(table)
     if len(tables) != len(ref.steps):
@@ -161,7 +163,8 @@ def _check_chain(ctx: _Context, rule: FieldRule, tables: list[Lookup]) -> None:
         if dangling:
             shown = ", ".join(dangling[:5]) + (f" (and {len(dangling) - 5} more)"
                                                if len(dangling) > 5 else "")
-            _at_step(ctx, rule, join_pointer(rule.pointer, "lookup", index + 1), "ACC480",
+            _at_step(ctx, rule, join_pointer(rule.pointer, "lookup", index + 1),
+                     codes.LOOKUP_CHAIN_GAP,
                      f"{_table_label(following)} has no entry for {shown}, which "
                      f"{_table_label(table)} gives",
                      "add the values to the next table, or say what happens with "
@@ -181,7 +184,7 @@ def _apply_lookup(ctx: _Context, rule: FieldRule, src: Ty, table: Lookup) -> Ty:
     if source_enum is not None and on_miss is None:
         missing = [v for v in source_enum if v is not None and _lookup_key(v) not in table.values]
         if missing:
-            ctx.at_rule(rule, "ACC424",
+            ctx.at_rule(rule, codes.LOOKUP_INCOMPLETE,
                         f"lookup {table.name if not table.inline else '(inline)'} has no entry "
                         f"for source value(s) {', '.join(repr(v) for v in missing)}",
                         "add the values to the table, or say what happens with "
@@ -210,7 +213,7 @@ def _target_schema(ctx: _Context, rule: Rule, base: dict[str, Any]) -> tuple[
                 msg = f"{'.'.join(rule.target[:i + 1])!r} is not a property of {where}"
                 hint = f"did you mean {close[0]!r}?" if close else (
                     "known properties: " + ", ".join(found.candidates[:15]))
-            ctx.at_rule(rule, "ACC431", msg, hint)
+            ctx.at_rule(rule, codes.UNKNOWN_TARGET, msg, hint)
             return None, False
         required = segment in ctx.target.required(node)
         node = found.schema
@@ -227,19 +230,19 @@ def _fit(ctx: _Context, rule: FieldRule, src: Ty, tgt: dict[str, Any], required:
         bad = {t for t in values if not _compatible(t, t_types)}
         rounding = bad == {"number"} and "integer" in t_types
         if values and bad == values and not rounding:
-            ctx.at_rule(rule, "ACC420",
+            ctx.at_rule(rule, codes.TYPE_MISFIT,
                         f"{rule.dotted}: the rule gives {ctx.source.describe(src.schema)}, "
                         f"the target wants {wanted}",
                         "convert the value (to_string(), to_number(), a lookup) or map a "
                         "different source path")
         elif bad:
-            ctx.at_rule(rule, "ACC426",
+            ctx.at_rule(rule, codes.TYPE_PARTLY_FITS,
                         f"{rule.dotted}: the rule may give {' | '.join(sorted(bad))}, "
                         f"the target wants {wanted}",
                         "convert the value so every case fits (e.g. round(), to_string())",
                         Severity.WARNING)
     if src.nullable and required and t_types is not None and "null" not in t_types:
-        ctx.at_rule(rule, "ACC421",
+        ctx.at_rule(rule, codes.MAY_BE_NULL,
                     f"{rule.dotted} is required by the target but the rule may give null",
                     "add `default:`, or `required: true` to fail such records as data "
                     "quality errors", Severity.WARNING)
@@ -250,13 +253,13 @@ def _fit(ctx: _Context, rule: FieldRule, src: Ty, tgt: dict[str, Any], required:
         if source_enum is not None:
             outside = [v for v in source_enum if v is not None and v not in allowed]
             if outside:
-                ctx.at_rule(rule, "ACC422",
+                ctx.at_rule(rule, codes.OUTSIDE_ENUM,
                             f"{rule.dotted}: {', '.join(repr(v) for v in outside)} "
                             f"{'is' if len(outside) == 1 else 'are'} not in the target enum "
                             f"({', '.join(repr(v) for v in allowed)})",
                             "translate the value with a lookup whose outputs are in the enum")
         elif not looked_up and s_types is not None and "string" in s_types:
-            ctx.at_rule(rule, "ACC425",
+            ctx.at_rule(rule, codes.FREE_TEXT_ENUM,
                         f"{rule.dotted}: free text goes into an enum "
                         f"({', '.join(repr(v) for v in allowed[:8])})",
                         "translate with `lookup:` (and `on_miss:`), so unexpected values are "
@@ -264,7 +267,7 @@ def _fit(ctx: _Context, rule: FieldRule, src: Ty, tgt: dict[str, Any], required:
     t_format = ctx.target.format(tgt)
     s_format = None if src.unknown else ctx.source.format(src.schema)
     if t_format and s_format and t_format != s_format:
-        ctx.at_rule(rule, "ACC423",
+        ctx.at_rule(rule, codes.FORMAT_MISFIT,
                     f"{rule.dotted}: the source is format {s_format}, the target wants "
                     f"{t_format}", "convert it (e.g. to_date(), format_date())",
                     Severity.WARNING)
@@ -319,7 +322,7 @@ def _check_known_values(ctx: _Context, rule: FieldRule, known: list[Any],
         if reasons and all(reasons):
             misfits.append(str(reasons[0]))
     if misfits:
-        ctx.at_rule(rule, "ACC427", f"{rule.dotted}: {'; '.join(misfits[:5])}"
+        ctx.at_rule(rule, codes.PATTERN_MISFIT, f"{rule.dotted}: {'; '.join(misfits[:5])}"
                     + (f" (and {len(misfits) - 5} more)" if len(misfits) > 5 else ""),
                     "change the literal, default or lookup table so every value fits the "
                     "target property")
@@ -353,7 +356,7 @@ def _check_each(ctx: _Context, rule: EachRule, scope: Scope, base: dict[str, Any
     if rule.when is not None:
         ctx.infer(rule.when, scope)
     if not ty.unknown and ctx.source.is_array(ty.schema) is False:
-        ctx.at_rule(rule, "ACC415",
+        ctx.at_rule(rule, codes.NOT_ARRAY,
                     f"each: {rule.each.text!r} gives {ctx.source.describe(ty.schema)}, not an "
                     "array", "`each` iterates an array; point it at one",
                     pointer=join_pointer(rule.pointer, "each"))
@@ -362,7 +365,7 @@ def _check_each(ctx: _Context, rule: EachRule, scope: Scope, base: dict[str, Any
     item_target: dict[str, Any] = {}
     if tgt is not None:
         if ctx.target.is_array(tgt) is False:
-            ctx.at_rule(rule, "ACC432",
+            ctx.at_rule(rule, codes.EACH_NOT_ARRAY,
                         f"{rule.dotted} is {ctx.target.describe(tgt)}, `each` maps onto arrays",
                         "map this property with an expression, or point `each` at an array "
                         "property")
@@ -387,7 +390,7 @@ def _check_completeness(ctx: _Context, rules: tuple[Rule, ...], base: dict[str, 
         deeper = [r for r in group if len(r.target) > len(prefix) + 1]
         if len(whole) > 1 or (whole and deeper):
             dup = (whole[1:] + deeper)[0] if len(whole) > 1 else deeper[0]
-            ctx.at_rule(dup, "ACC433",
+            ctx.at_rule(dup, codes.MAPPED_TWICE,
                         f"{'.'.join((*prefix, name))} is mapped by more than one rule "
                         f"(also on line {whole[0].line})",
                         "keep one rule per target property")
@@ -402,7 +405,7 @@ def _check_completeness(ctx: _Context, rules: tuple[Rule, ...], base: dict[str, 
         if prefix:
             first = groups and next(iter(groups.values()))[0]
             pointer = first.pointer if first else pointer
-        ctx.at_pointer(pointer, "ACC430",
+        ctx.at_pointer(pointer, codes.REQUIRED_UNMAPPED,
                        f"required target propert{'y' if len(missing) == 1 else 'ies'} of "
                        f"{where} not mapped: {', '.join(missing)}",
                        "map each one, give it a `default:`, or mark it `{n/a: reason}`")
@@ -449,7 +452,7 @@ def _check_key(ctx: _Context, key: Expr, scope: Scope) -> None:
     Not for a part the spec's `when` requires, nor one a required rule fails on first."""
     before = len(ctx.diags)
     ctx.infer(key, scope)
-    ctx.diags[before:] = [d for d in ctx.diags[before:] if d.code != "ACC470"]
+    ctx.diags[before:] = [d for d in ctx.diags[before:] if d.code != codes.NULL_TO_STRING]
     ast, syntax = parse_expression(key, ctx.spec.display)
     if syntax is not None:
         return
@@ -469,7 +472,8 @@ def _check_key(ctx: _Context, key: Expr, scope: Scope) -> None:
         if ty.nullable and not ty.unknown:
             where = "$." + ".".join(part)
             ctx.diags.append(Diagnostic(
-                "ACC471", f"the key is built from {where}, which the source schema allows to "
+                codes.NULL_KEY_PART,
+                f"the key is built from {where}, which the source schema allows to "
                 f"be missing or null: such a record is dead-lettered (data_quality)",
                 ctx.spec.display, key.line, key.col, key.pointer,
                 "build the key from properties the source always sends; or keep it, if "
@@ -497,7 +501,8 @@ def check_mapping_set(mappings: MappingSet, resolver: SchemaResolver) -> list[Di
     for spec in mappings.specs:
         if spec.target.extra_fields:
             diags.append(spec.document.diagnostic(
-                "ACC407", "extra_fields widens a source schema; a target cannot take properties "
+                codes.EXTRA_FIELDS_ON_TARGET,
+                "extra_fields widens a source schema; a target cannot take properties "
                 "its schema does not declare", "/target/extra_fields",
                 hint="add the property to the target contract (a new version), or remove "
                      "extra_fields from the target"))
@@ -507,7 +512,8 @@ def check_mapping_set(mappings: MappingSet, resolver: SchemaResolver) -> list[Di
                 schemas[role] = resolver.resolve(endpoint, role)
             except EndpointError as exc:
                 diags.append(spec.document.diagnostic(
-                    "ACC402", f"{role} {endpoint.describe()}: {exc.message}", f"/{role}",
+                    codes.ENDPOINT_UNRESOLVED,
+                    f"{role} {endpoint.describe()}: {exc.message}", f"/{role}",
                     hint=exc.hint or "check the contract, system, schema or operation name"))
         if len(schemas) == 2:
             diags.extend(check_spec(spec, schemas["source"], schemas["target"],

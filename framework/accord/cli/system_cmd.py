@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from accord import codes
 from accord.cli.common import echo_diagnostics, format_option, handle_errors, style
 from accord.diagnostics import Diagnostic, Severity, render_junit
 from accord.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
@@ -70,6 +71,6 @@ def import_command(name: str | None, source: str | None, check: bool,
                 click.echo(f"  {mark} {change.describe()}")
         echo_diagnostics(diags, "text")
     errors = [d for d in diags if d.severity is Severity.ERROR]
-    if any(d.code == "ACC220" for d in errors):
+    if any(d.code == codes.UPSTREAM_MISSING for d in errors):
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from accord import fsio
+from accord import codes, fsio
 from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.codegen.generator import output_path, render_spec
 from accord.diagnostics import Diagnostic, JUnitCase, junit_cases
@@ -33,11 +33,10 @@ from accord.workspace.yamlio import Position, load_yaml
 
 __all__ = ["ExampleResult", "import_source", "run_examples"]
 
-CODE_MISMATCH = "ACC440"
-CODE_ERROR = "ACC441"
-CODE_UNREADABLE = "ACC442"
-CODE_SKIPPED = "ACC443"
-CODE_INVALID_OUTPUT = "ACC444"
+CODE_MISMATCH = codes.EXAMPLE_MISMATCH
+CODE_ERROR = codes.EXAMPLE_RAISED
+CODE_UNREADABLE = codes.EXAMPLE_UNREADABLE
+CODE_INVALID_OUTPUT = codes.EXAMPLE_INVALID
 
 
 @dataclass

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.errors import CodegenError, ExpressionError
 from accord.expr.literals import comment_text, py_literal
@@ -39,7 +40,8 @@ def _version() -> str:
     return __version__
 
 #: compiler error kinds -> the checker's codes for the same problem
-_KIND_CODES = {"syntax": "401", "unknown-function": "412", "invalid-arity": "413"}
+_KIND_CODES = {"syntax": codes.EXPRESSION_SYNTAX, "unknown-function": codes.UNKNOWN_FUNCTION,
+               "invalid-arity": codes.ARITY}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: Locals of every generated function holding ``record`` / ``parent`` when it is an object,
 #: else ``{}`` (field reads on them need no type check).
@@ -235,7 +237,7 @@ class _Planner:
 
     def _failed(self, expr: Expr, exc: ExpressionError) -> CodegenError:
         col = expr.col + (exc.column or 0) if "\n" not in expr.text else expr.col
-        diag = Diagnostic(f"ACC{_KIND_CODES.get(exc.kind, '401')}", str(exc),
+        diag = Diagnostic(_KIND_CODES.get(exc.kind, codes.EXPRESSION_SYNTAX), str(exc),
                           self.spec.display, expr.line, col, expr.pointer,
                           "fix the expression (`accord check` explains more)")
         return CodegenError(diag.format(), diagnostics=[diag])

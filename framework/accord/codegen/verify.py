@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import ast
 
+from accord import codes
 from accord.codegen.plan import ModulePlan
 from accord.diagnostics import Diagnostic
 from accord.errors import CodegenError
 
 __all__ = ["CODE_UNEXPECTED", "expected_top_level", "verify_module"]
 
-CODE_UNEXPECTED = "ACC460"
+CODE_UNEXPECTED = codes.GENERATED_STRUCTURE
 
 _IMPORTS = (
     "from __future__ import annotations",

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import referencing
 
+from accord import codes
 from accord.compat.changes import METADATA_CHANGES, Change
 from accord.compat.verdict import Mode, compat
 from accord.diagnostics import Diagnostic, Severity
@@ -123,10 +124,11 @@ def check_bump(old_version: str, old_schema: Any, new_version: str, new_schema: 
     old_v, new_v = parse_version(old_version), parse_version(new_version)
     bad = [v for v, parsed in ((old_version, old_v), (new_version, new_v)) if parsed is None]
     if bad or old_v is None or new_v is None:
-        return [Diagnostic("ACC300", f"version {v!r} is not MAJOR.MINOR.PATCH", **place(
+        return [Diagnostic(codes.VERSION_MALFORMED,
+                           f"version {v!r} is not MAJOR.MINOR.PATCH", **place(
             "/x-accord/version"), hint="use a semantic version such as 1.2.0") for v in bad]
     if new_v <= old_v:
-        return [Diagnostic("ACC304", f"version {new_v} does not come after {old_v}",
+        return [Diagnostic(codes.VERSION_ORDER, f"version {new_v} does not come after {old_v}",
                            **place("/x-accord/version"),
                            hint=f"release it as {old_v.bumped(Bump.PATCH)} or later")]
     parsed_mode = Mode.parse(mode)
@@ -139,7 +141,7 @@ def check_bump(old_version: str, old_schema: Any, new_version: str, new_schema: 
     extra = {"required": need.label, "actual": got.label,
              "changes": [c.to_dict() for c in why]}
     if got < need:
-        code = "ACC301" if need is Bump.MAJOR else "ACC302"
+        code = codes.BUMP_MAJOR_NEEDED if need is Bump.MAJOR else codes.BUMP_MINOR_NEEDED
         reason = (f"changes {judged.value} refuses" if need is Bump.MAJOR
                   else "changes beyond annotations")
         out.append(Diagnostic(
@@ -150,14 +152,15 @@ def check_bump(old_version: str, old_schema: Any, new_version: str, new_schema: 
             extra=extra))
     elif got > need:
         out.append(Diagnostic(
-            "ACC303", f"{old_v} -> {new_v} is a {got.label} bump, but the changes only need a "
+            codes.BUMP_TOO_BIG,
+            f"{old_v} -> {new_v} is a {got.label} bump, but the changes only need a "
             f"{need.label} bump" + (f": {_listing(why)}" if why else " (nothing changed)"),
             **place("/x-accord/version"), hint=f"{old_v.bumped(need)} would do",
             severity=Severity.WARNING, extra=extra))
     if (got is Bump.MAJOR and (new_v.minor, new_v.patch) != (0, 0)) or (
             got is Bump.MINOR and new_v.patch != 0):
         out.append(Diagnostic(
-            "ACC305", f"{new_v}: a {got.label} bump from {old_v} resets the lower parts",
+            codes.BUMP_NO_RESET, f"{new_v}: a {got.label} bump from {old_v} resets the lower parts",
             **place("/x-accord/version"), hint=f"use {old_v.bumped(got)}",
             severity=Severity.WARNING))
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from accord import codes
 from accord.compat.changes import Change
 from accord.compat.verdict import CompatResult, compat
 from accord.diagnostics import Diagnostic, Severity
@@ -13,8 +14,8 @@ from accord.diagnostics import Diagnostic, Severity
 __all__ = ["change_rows", "compat_files", "ordered", "to_diagnostics"]
 
 #: Diagnostic code of a change a mode refuses / accepts.
-CODE_BREAKING = "ACC320"
-CODE_CHANGE = "ACC321"
+CODE_BREAKING = codes.BREAKING_CHANGE
+CODE_CHANGE = codes.CHANGE
 
 
 def ordered(changes: list[Change]) -> list[Change]:

@@ -15,6 +15,7 @@ import referencing.exceptions
 from referencing._core import Resolver
 from referencing.jsonschema import DRAFT202012
 
+from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.errors import CompatError
 from accord.jsondoc import join_pointer, json_type
@@ -178,7 +179,7 @@ def merge_conj(base: Any, extra: Any) -> Any:
 
 def _unresolvable(ref: str, pointer: str, exc: Exception) -> CompatError:
     message = f"cannot resolve $ref {ref!r}: {exc}"
-    diag = Diagnostic("ACC310", message, pointer=join_pointer(pointer, "$ref"),
+    diag = Diagnostic(codes.COMPAT_REF, message, pointer=join_pointer(pointer, "$ref"),
                       hint="pass the contract registry (registry=...) or fix the reference")
     return CompatError(message, diagnostics=[diag])
 

@@ -12,6 +12,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.jsondoc import join_pointer
 from accord.workspace.yamlio import YamlDocument
@@ -21,7 +22,7 @@ __all__ = ["FORMATS", "format_schema", "validate_format"]
 #: format name -> packaged schema file
 FORMATS = {"mapping": "mapping-v1.schema.json", "lookup": "lookup-v1.schema.json"}
 
-CODE_FORMAT = "ACC400"
+CODE_FORMAT = codes.SPEC_FORMAT
 
 
 @cache

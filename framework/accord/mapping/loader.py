@@ -18,7 +18,7 @@ from typing import Any
 from jmespath import exceptions as jexc
 from jmespath import parser as jparser
 
-from accord import fsio
+from accord import codes, fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
 from accord.jsondoc import join_pointer
@@ -42,9 +42,9 @@ from accord.workspace.yamlio import YamlDocument, load_yaml
 __all__ = ["MappingSet", "discover_specs", "load_lookups", "load_mappings", "load_spec",
            "parse_expression"]
 
-CODE_SYNTAX = "ACC401"
-CODE_LOOKUP_FILE = "ACC405"
-CODE_EXAMPLE_FILE = "ACC404"
+CODE_SYNTAX = codes.EXPRESSION_SYNTAX
+CODE_LOOKUP_FILE = codes.LOOKUP_NAME
+CODE_EXAMPLE_FILE = codes.EXAMPLE_NOT_FOUND
 
 _SKIP_DIRS = {"lookups", "examples"}
 
@@ -306,7 +306,7 @@ def load_mappings(root: str | Path) -> MappingSet:
             continue
         if spec.name in names:
             result.diagnostics.append(spec.document.diagnostic(
-                "ACC406", f"mapping name {spec.name!r} is also used by "
+                codes.SPEC_NAME_TWICE, f"mapping name {spec.name!r} is also used by "
                 f"{names[spec.name].display}", "/name", hint="give each mapping a unique name"))
             continue
         names[spec.name] = spec

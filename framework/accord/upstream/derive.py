@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.errors import LoadError
 from accord.jsondoc import escape_pointer, unescape_pointer
@@ -185,7 +186,8 @@ class _Walker:
 
 
 def _unsupported(doc: OpenApiDocument, ref: str, where: str) -> LoadError:
-    diag = Diagnostic("ACC224", f"unsupported $ref {ref!r} at {where}: `accord system import` "
+    diag = Diagnostic(codes.UPSTREAM_REF,
+                      f"unsupported $ref {ref!r} at {where}: `accord system import` "
                       "follows only references to '#/components/<kind>/<name>'", doc.display,
                       pointer=where, hint="bundle the description into one file with its "
                       "shared parts under components/ (e.g. `redocly bundle`)")
@@ -219,7 +221,7 @@ def derive(doc: OpenApiDocument, schemas: Iterable[str],
         where = f"/components/{kind}/{escape_pointer(name)}"
         table = (doc.data.get("components") or {}).get(kind)
         if not isinstance(table, dict) or name not in table:
-            diag = Diagnostic("ACC206", f"$ref to missing {where[1:]}", doc.display,
+            diag = Diagnostic(codes.API_REF, f"$ref to missing {where[1:]}", doc.display,
                               pointer=where, hint="fix the reference in the API description")
             raise LoadError(diag.format(), diagnostics=[diag])
         components.setdefault(kind, {})[name] = walker.component(kind)(table[name], where)

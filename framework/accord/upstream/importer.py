@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from accord import fsio
+from accord import codes, fsio
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import AccordError, LoadError, UsageError
 from accord.mapping.model import MappingSpec
@@ -88,7 +88,8 @@ def _derive(upstream: Upstream, usage: Usage) -> tuple[dict[str, Any] | None,
                 continue
             for spec, role in uses:
                 found.append(spec.document.diagnostic(
-                    "ACC223", f"{role} {kinds} {name!r} is not in the upstream description "
+                    codes.UPSTREAM_LACKS_NAME,
+                    f"{role} {kinds} {name!r} is not in the upstream description "
                     f"{upstream.location}", f"/{role}/{kinds}",
                     hint=f"use a {kinds} the vendor's description defines, or import from the "
                          "description that has it (--from FILE|URL)"))
@@ -225,7 +226,7 @@ def _check_one(workspace: Workspace, system: System, source: str | None, allow_m
     except LoadError as exc:
         missing = exc.diagnostics[0]
         if allow_missing:
-            missing = Diagnostic("ACC220", missing.message + "; not re-derived "
+            missing = Diagnostic(codes.UPSTREAM_MISSING, missing.message + "; not re-derived "
                                  "(--allow-missing-upstream)", system.display,
                                  doc.position("/upstream/source").line,
                                  doc.position("/upstream/source").col,
@@ -235,7 +236,7 @@ def _check_one(workspace: Workspace, system: System, source: str | None, allow_m
     result.sha256 = upstream_sha(upstream)
     if result.sha256 != system.upstream["sha256"]:
         result.diagnostics.append(doc.diagnostic(
-            "ACC221", f"the upstream description changed since it was imported: "
+            codes.UPSTREAM_CHANGED, f"the upstream description changed since it was imported: "
                       f"{upstream.location} has sha256 {result.sha256[:12]}…, recorded "
                       f"{system.upstream['sha256'][:12]}…", "/upstream/sha256",
             hint=f"re-import (accord system import {system.name}"
@@ -257,7 +258,7 @@ def _check_one(workspace: Workspace, system: System, source: str | None, allow_m
             "mappings give" + (f" ({len(result.changes)} change(s))" if result.changes else
                                " (hand-edited, or no longer sorted and stripped)")
         result.diagnostics.append(doc.diagnostic(
-            "ACC222", f"{system.api_display} {what}", "/api",
+            codes.IMPORT_DRIFT, f"{system.api_display} {what}", "/api",
             hint=f"re-derive it: accord system import {system.name}"
                  f"{' --from ' + source if source else ''}"))
     return result

@@ -8,7 +8,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from accord import fsio
+from accord import codes, fsio
 from accord.diagnostics import Diagnostic
 from accord.errors import LoadError
 
@@ -32,7 +32,8 @@ class Upstream:
 
 
 def _missing(source: str, location: str, why: str, hint: str) -> LoadError:
-    diag = Diagnostic("ACC220", f"upstream API description not at hand: {why} (looked at "
+    diag = Diagnostic(codes.UPSTREAM_MISSING,
+                      f"upstream API description not at hand: {why} (looked at "
                       f"{location}{'' if location == source else f', from {source!r}'})",
                       location, hint=hint)
     return LoadError(diag.format(), diagnostics=[diag])

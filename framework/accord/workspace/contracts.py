@@ -28,7 +28,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing.jsonschema import DRAFT202012
 
-from accord import fsio
+from accord import codes, fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError, UsageError
 from accord.jsondoc import join_pointer, unescape_pointer
@@ -291,12 +291,12 @@ def load_contracts(root: Path) -> ContractRegistry:
             continue
         if not entry.is_dir():
             diags.append(Diagnostic(
-                "ACC100", "unexpected file in contracts/canonical", shown, 1, 1,
+                codes.CONTRACT_LAYOUT, "unexpected file in contracts/canonical", shown, 1, 1,
                 hint="contracts live at contracts/canonical/<entity>/<MAJOR.MINOR.PATCH>.yaml"))
             continue
         if not _NAME.match(entry.name):
             diags.append(Diagnostic(
-                "ACC100", f"contract name {entry.name!r} is not snake_case", shown,
+                codes.CONTRACT_LAYOUT, f"contract name {entry.name!r} is not snake_case", shown,
                 hint="rename the folder to lower snake_case, e.g. time_entry"))
             continue
         for file in sorted(entry.iterdir()):
@@ -324,7 +324,7 @@ def _load_one(root: Path, name: str, file: Path, diags: list[Diagnostic]) -> Con
     shown = relative(file, root)
     if file.suffix not in (".yaml", ".yml") or file.is_dir():
         diags.append(Diagnostic(
-            "ACC100", "is a directory, expected a contract file" if file.is_dir()
+            codes.CONTRACT_LAYOUT, "is a directory, expected a contract file" if file.is_dir()
             else "unexpected file: contracts are .yaml files", shown, 1, 1,
             hint=f"contracts live at contracts/canonical/{name}/<MAJOR.MINOR.PATCH>.yaml"))
         return None
@@ -337,12 +337,12 @@ def _load_one(root: Path, name: str, file: Path, diags: list[Diagnostic]) -> Con
     version = file.stem
     if parse_version(version) is None:
         diags.append(doc.diagnostic(
-            "ACC101", f"file name {file.name!r} is not a semantic version",
+            codes.CONTRACT_FILE_NAME, f"file name {file.name!r} is not a semantic version",
             hint="name the file MAJOR.MINOR.PATCH.yaml, e.g. 1.0.0.yaml"))
         return None
     if not isinstance(data, dict):
         diags.append(doc.diagnostic(
-            "ACC102", f"a contract must be a mapping (a JSON Schema object), "
+            codes.CONTRACT_NOT_MAPPING, f"a contract must be a mapping (a JSON Schema object), "
                       f"found {type(data).__name__}", hint="start the file with `$schema:`, "
                                                            "`$id:` and `type: object`"))
         return None
@@ -351,20 +351,23 @@ def _load_one(root: Path, name: str, file: Path, diags: list[Diagnostic]) -> Con
         ok = False
         ptr = _pointer(error.absolute_path)
         diags.append(doc.diagnostic(
-            "ACC103", f"not a valid JSON Schema 2020-12 document: {error.message}", ptr,
+            codes.CONTRACT_META_SCHEMA,
+            f"not a valid JSON Schema 2020-12 document: {error.message}", ptr,
             hint="fix the keyword at this location; see "
                  "https://json-schema.org/draft/2020-12/json-schema-validation"))
     schema_uri = data.get("$schema")
     if schema_uri != "https://json-schema.org/draft/2020-12/schema":
         ok = False
         diags.append(doc.diagnostic(
-            "ACC103", f"$schema must be the 2020-12 dialect, found {schema_uri!r}",
+            codes.CONTRACT_META_SCHEMA,
+            f"$schema must be the 2020-12 dialect, found {schema_uri!r}",
             "/$schema" if "$schema" in data else "",
             hint="set `$schema: https://json-schema.org/draft/2020-12/schema`"))
     x_accord = data.get("x-accord")
     if not isinstance(x_accord, dict):
         diags.append(doc.diagnostic(
-            "ACC104", "missing or malformed x-accord block", "/x-accord" if x_accord else "",
+            codes.CONTRACT_X_ACCORD,
+            "missing or malformed x-accord block", "/x-accord" if x_accord else "",
             hint="add `x-accord: {version: "
                  f"{version}, status: draft, compatibility: BACKWARD, owner: <team>}}`"))
         ok = False
@@ -372,19 +375,20 @@ def _load_one(root: Path, name: str, file: Path, diags: list[Diagnostic]) -> Con
         for error in _X_ACCORD.iter_errors(x_accord):
             ok = False
             ptr = join_pointer("/x-accord", *error.absolute_path)
-            diags.append(doc.diagnostic("ACC104", f"x-accord: {error.message}", ptr,
+            diags.append(doc.diagnostic(codes.CONTRACT_X_ACCORD, f"x-accord: {error.message}", ptr,
                                         hint=_x_accord_hint(error)))
         if "version" in x_accord and x_accord["version"] != version:
             ok = False
             diags.append(doc.diagnostic(
-                "ACC105", f"x-accord.version {x_accord['version']!r} does not match the file "
+                codes.CONTRACT_IDENTITY,
+                f"x-accord.version {x_accord['version']!r} does not match the file "
                           f"name's version {version!r}", "/x-accord/version",
                 hint="the file name, x-accord.version and $id must name the same version"))
     expected = urn(name, version)
     if data.get("$id") != expected:
         ok = False
         diags.append(doc.diagnostic(
-            "ACC105", f"$id is {data.get('$id')!r}, expected {expected!r}",
+            codes.CONTRACT_IDENTITY, f"$id is {data.get('$id')!r}, expected {expected!r}",
             "/$id" if "$id" in data else "", hint=f"set `$id: {expected}`"))
     if not ok:
         return None
@@ -421,7 +425,8 @@ def _resolve_paths(contract: Contract, by_path: dict[Path, Contract], broken: se
                         out[key] = value  # the target's own findings say what is wrong
                     elif target is None:
                         diags.append(contract.diagnostic(
-                            "ACC106", f"$ref target {base!r} does not exist or is not a valid "
+                            codes.CONTRACT_REF,
+                            f"$ref target {base!r} does not exist or is not a valid "
                                       f"contract", child,
                             hint="point at contracts/canonical/<entity>/<version>.yaml relative "
                                  "to this file, or use urn:accord:contract:<entity>:<version>"))
@@ -479,7 +484,7 @@ def _check_refs(registry: ContractRegistry, diags: list[Diagnostic]) -> None:
                 else:
                     hint = "the part after '#' must be a JSON pointer into the target document"
                     msg = f"$ref {ref!r} does not resolve"
-                diags.append(contract.diagnostic("ACC106", msg, ptr, hint=hint))
+                diags.append(contract.diagnostic(codes.CONTRACT_REF, msg, ptr, hint=hint))
 
 
 def _check_cycles(registry: ContractRegistry, diags: list[Diagnostic]) -> None:
@@ -494,7 +499,8 @@ def _check_cycles(registry: ContractRegistry, diags: list[Diagnostic]) -> None:
                 fragment = ref.partition("#")[2]
                 if fragment == "" or fragment == "/":
                     diags.append(contract.diagnostic(
-                        "ACC107", "cyclic $ref: the document references itself as a whole",
+                        codes.CONTRACT_REF_CYCLE,
+                        "cyclic $ref: the document references itself as a whole",
                         ptr, hint="reference a subschema (#/$defs/...) instead"))
         # pure local cycles: $defs/a -> $defs/b -> $defs/a with nothing in between
         _local_cycles(contract, diags)
@@ -511,7 +517,7 @@ def _check_cycles(registry: ContractRegistry, diags: list[Diagnostic]) -> None:
                     assert origin is not None
                     names = " -> ".join(u[len(URN_PREFIX):] for u in cycle)
                     diags.append(origin.diagnostic(
-                        "ACC107", f"cyclic $ref between contracts: {names}", ptr,
+                        codes.CONTRACT_REF_CYCLE, f"cyclic $ref between contracts: {names}", ptr,
                         hint="break the cycle: move the shared part into its own contract, or "
                              "hold an id instead of embedding the other record"))
             elif len(stack) < 64:
@@ -544,7 +550,7 @@ def _local_cycles(contract: Contract, diags: list[Diagnostic]) -> None:
             nxt = node["$ref"]
             if nxt == ref:
                 diags.append(contract.diagnostic(
-                    "ACC107", f"cyclic $ref: {ref!r} refers back to itself", ptr,
+                    codes.CONTRACT_REF_CYCLE, f"cyclic $ref: {ref!r} refers back to itself", ptr,
                     hint="a $ref chain must end in a schema, not loop"))
                 break
             if nxt in seen:
@@ -566,7 +572,8 @@ def _check_examples(registry: ContractRegistry, diags: list[Diagnostic]) -> None
                     where = "$" + "".join(
                         f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
                     diags.append(contract.diagnostic(
-                        "ACC108", f"example {i} does not validate at {where}: {error.message}",
+                        codes.CONTRACT_EXAMPLE,
+                        f"example {i} does not validate at {where}: {error.message}",
                         ptr, hint="fix the example (or the schema, if the example is right)"))
         except referencing.exceptions.Unresolvable:
             continue  # the unresolvable $ref is already a finding
@@ -582,13 +589,15 @@ def _check_lock(registry: ContractRegistry, diags: list[Diagnostic]) -> None:
         if contract.status in ("released", "deprecated"):
             if entry is None or not entry.sha256:
                 diags.append(contract.diagnostic(
-                    "ACC109", f"{contract.name}@{contract.version} is {contract.status} but not "
+                    codes.CONTRACT_IMMUTABLE,
+                    f"{contract.name}@{contract.version} is {contract.status} but not "
                               "recorded in contracts/registry.lock", "/x-accord/status",
                     hint=f"promote it with `accord promote {contract.name} {contract.version} "
                          "--to released`, or set its status back to candidate"))
             elif entry.sha256 != contract.sha256:
                 diags.append(contract.diagnostic(
-                    "ACC109", f"released contract {contract.name}@{contract.version} was edited "
+                    codes.CONTRACT_IMMUTABLE,
+                    f"released contract {contract.name}@{contract.version} was edited "
                               f"(sha256 {contract.sha256[:12]}…, locked {entry.sha256[:12]}…): "
                               "released contracts are immutable — add a new version", "",
                     hint="restore this file from version control and put the change in a new "
@@ -598,7 +607,8 @@ def _check_lock(registry: ContractRegistry, diags: list[Diagnostic]) -> None:
                 registry.contracts and not (registry.root / "contracts" / "canonical" / name /
                                             f"{version}.yaml").exists():
             diags.append(Diagnostic(
-                "ACC109", f"released contract {name}@{version} is recorded in the lock but its "
+                codes.CONTRACT_IMMUTABLE,
+                f"released contract {name}@{version} is recorded in the lock but its "
                           "file is missing", lock_shown, 1, 1,
                 hint=f"restore contracts/canonical/{name}/{version}.yaml from version control: "
                      "released versions are never deleted, only deprecated"))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from accord import fsio
+from accord import codes, fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
 
@@ -77,14 +77,16 @@ class RegistryLock:
         except json.JSONDecodeError as exc:
             line = getattr(exc, "lineno", 0)
             col = getattr(exc, "colno", 0)
-            diag = Diagnostic("ACC110", f"registry.lock is not valid JSON: {exc}", shown, line, col,
+            diag = Diagnostic(codes.LOCK_UNREADABLE,
+                              f"registry.lock is not valid JSON: {exc}", shown, line, col,
                               hint="restore the file from version control; it is written by "
                                    "`accord promote`, not by hand")
             raise LoadError(diag.format(), diagnostics=[diag]) from None
         if not isinstance(data, dict) or data.get("accord") != LOCK_FORMAT or not isinstance(
             data.get("contracts"), dict
         ):
-            diag = Diagnostic("ACC110", f"registry.lock is not a {LOCK_FORMAT} document", shown, 1,
+            diag = Diagnostic(codes.LOCK_UNREADABLE,
+                              f"registry.lock is not a {LOCK_FORMAT} document", shown, 1,
                               1, hint="restore the file from version control")
             raise LoadError(diag.format(), diagnostics=[diag])
         for name, versions in data["contracts"].items():

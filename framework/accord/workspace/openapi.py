@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from accord import fsio
+from accord import codes, fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
 from accord.jsondoc import JSON_TYPES, escape_pointer, json_type, unescape_pointer
@@ -126,7 +126,7 @@ class OpenApiDocument:
     def resolve(self, ref: str) -> Any:
         """The node a local ``#/...`` reference points at (LoadError when it does not exist)."""
         if not ref.startswith("#/"):
-            raise self._error("ACC206", f"unsupported $ref {ref!r}: only local references "
+            raise self._error(codes.API_REF, f"unsupported $ref {ref!r}: only local references "
                               "('#/components/...') are supported",
                               "bundle the description into one file (e.g. `redocly bundle`)")
         node: Any = self.data
@@ -137,7 +137,7 @@ class OpenApiDocument:
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
                 node = node[int(token)]
             else:
-                raise self._error("ACC206", f"$ref {ref!r} does not resolve",
+                raise self._error(codes.API_REF, f"$ref {ref!r} does not resolve",
                                   "fix the reference in the API description")
         return node
 
@@ -163,7 +163,7 @@ def load_openapi(path: str | Path, *, display: str | None = None) -> OpenApiDocu
     shown = display or relative(p)
     problem = fsio.probe(p)
     if problem is not None and problem.code == fsio.CODE_NOT_FOUND and not p.is_dir():
-        diag = Diagnostic("ACC203", "API description not found", shown,
+        diag = Diagnostic(codes.API_NOT_FOUND, "API description not found", shown,
                           hint="check the `api:` path in system.yaml (relative to that file)")
         raise LoadError(diag.format(), diagnostics=[diag]) from None
     if problem is not None:
@@ -191,18 +191,21 @@ def parse_openapi(raw: bytes, path: Path, shown: str) -> OpenApiDocument:
         finally:
             loader.dispose()
     except UnicodeDecodeError as exc:
-        diag = Diagnostic("ACC204", f"API description is not valid UTF-8 (byte {exc.start})",
+        diag = Diagnostic(codes.API_MALFORMED,
+                          f"API description is not valid UTF-8 (byte {exc.start})",
                           shown, hint="save the file as UTF-8")
         raise LoadError(diag.format(), diagnostics=[diag]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        diag = Diagnostic("ACC204", f"API description is malformed YAML/JSON: {exc.problem}",
+        diag = Diagnostic(codes.API_MALFORMED,
+                          f"API description is malformed YAML/JSON: {exc.problem}",
                           shown, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
                           hint="fix the syntax, or point `api:` at a valid OpenAPI file")
         raise LoadError(diag.format(), diagnostics=[diag]) from None
     if not isinstance(data, dict) or not str(data.get("openapi", "")).startswith(("3.0", "3.1")):
         found = data.get("openapi", data.get("swagger")) if isinstance(data, dict) else None
-        diag = Diagnostic("ACC205", f"not an OpenAPI 3.0/3.1 description (openapi: {found!r})",
+        diag = Diagnostic(codes.API_NOT_OPENAPI,
+                          f"not an OpenAPI 3.0/3.1 description (openapi: {found!r})",
                           shown, 1, 1, hint="accord reads OpenAPI 3.0.x and 3.1.x; convert "
                           "Swagger 2.0 with e.g. swagger2openapi")
         raise LoadError(diag.format(), diagnostics=[diag])
@@ -249,7 +252,7 @@ class SchemaBundler:
         """A ``components/schemas`` entry as a self-contained 2020-12 schema."""
         if name not in self.doc.schemas:
             raise self.doc._error(
-                "ACC207", f"unknown schema {name!r} in {self.doc.display}"
+                codes.API_UNKNOWN_NAME, f"unknown schema {name!r} in {self.doc.display}"
                 f"{did_you_mean(name, self.doc.schemas)}",
                 "use one of the names under components/schemas of the API description")
         root, deps = self._component(name)
@@ -284,7 +287,7 @@ class SchemaBundler:
             if name in defs:
                 continue
             if name not in self.doc.schemas:
-                raise self.doc._error("ACC206", f"$ref to missing schema {name!r}",
+                raise self.doc._error(codes.API_REF, f"$ref to missing schema {name!r}",
                                       "fix the reference in the API description")
             converted, more = self._component(name)
             defs[name] = converted
@@ -369,9 +372,9 @@ class SchemaBundler:
             deps.add(name)
             return "#/$defs/" + rest
         if ref.startswith("#/components/"):
-            raise self.doc._error("ACC206", f"unsupported $ref {ref!r} inside a schema: only "
+            raise self.doc._error(codes.API_REF, f"unsupported $ref {ref!r} inside a schema: only "
                                   "'#/components/schemas/...' can be bundled",
                                   "move the schema under components/schemas")
         self.doc.resolve(ref)  # raises with a finding
-        raise self.doc._error("ACC206", f"unsupported $ref {ref!r} inside a schema",
+        raise self.doc._error(codes.API_REF, f"unsupported $ref {ref!r} inside a schema",
                               "reference schemas under components/schemas")

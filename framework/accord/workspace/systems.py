@@ -33,7 +33,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from accord import fsio
+from accord import codes, fsio
 from accord.diagnostics import Diagnostic, Severity, relative
 from accord.errors import LoadError
 from accord.jsondoc import join_pointer
@@ -178,7 +178,8 @@ class System:
     def schema(self, name: str) -> dict[str, Any]:
         """``components/schemas/<name>`` as a self-contained JSON Schema 2020-12."""
         if self.upstream and name not in self.api.schemas:
-            raise self._fail("ACC207", f"unknown schema {name!r} in {self.api_display}"
+            raise self._fail(codes.API_UNKNOWN_NAME,
+                             f"unknown schema {name!r} in {self.api_display}"
                              f"{did_you_mean(name, self.api.schemas)}", self._reimport_hint())
         return copy.deepcopy(self._bundler.component(name))
 
@@ -187,7 +188,8 @@ class System:
         method, route, op = self._operation(operation_id)
         body = self.api.deref(op.get("requestBody"))
         if not isinstance(body, dict):
-            raise self._fail("ACC208", f"operation {operation_id!r} ({method.upper()} {route}) "
+            raise self._fail(codes.API_NO_BODY,
+                             f"operation {operation_id!r} ({method.upper()} {route}) "
                              "has no request body", "use an operation that sends a body, or "
                              "name a schema with `schema:`")
         return self._body_schema(body, f"{operation_id} request body")
@@ -196,13 +198,14 @@ class System:
         """The JSON body schema of an operation's success (lowest 2xx) response."""
         method, route, op = self._operation(operation_id)
         responses = op.get("responses") or {}
-        codes = sorted(c for c in responses if c.isdigit() and c.startswith("2"))
-        codes += [c for c in ("2XX", "2xx", "default") if c in responses]
-        for code in codes:
+        statuses = sorted(c for c in responses if c.isdigit() and c.startswith("2"))
+        statuses += [c for c in ("2XX", "2xx", "default") if c in responses]
+        for code in statuses:
             response = self.api.deref(responses[code])
             if isinstance(response, dict) and response.get("content"):
                 return self._body_schema(response, f"{operation_id} response {code}")
-        raise self._fail("ACC208", f"operation {operation_id!r} ({method.upper()} {route}) "
+        raise self._fail(codes.API_NO_BODY,
+                         f"operation {operation_id!r} ({method.upper()} {route}) "
                          "has no success response with a body",
                          "use an operation whose 2xx response returns JSON")
 
@@ -220,7 +223,8 @@ class System:
     def _operation(self, operation_id: str) -> tuple[str, str, dict[str, Any]]:
         operations = self.api.operations()
         if operation_id not in operations:
-            raise self._fail("ACC207", f"unknown operation {operation_id!r} in system "
+            raise self._fail(codes.API_UNKNOWN_NAME,
+                             f"unknown operation {operation_id!r} in system "
                              f"{self.name!r}{did_you_mean(operation_id, operations)}",
                              self._reimport_hint() if self.upstream else
                              "use an operationId from the API description")
@@ -237,7 +241,7 @@ class System:
                                    None)
         if media is None or not isinstance(content[media], dict) \
                 or "schema" not in content[media]:
-            raise self._fail("ACC208", f"{what} has no JSON schema (media types: "
+            raise self._fail(codes.API_NO_BODY, f"{what} has no JSON schema (media types: "
                              f"{', '.join(content) or 'none'})",
                              "accord maps JSON bodies; choose another operation or schema")
         return copy.deepcopy(self._bundler.bundle(content[media]["schema"], what))
@@ -301,7 +305,7 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
     found = []
     for error in errors:
         pointer, key = _pointer_for(error)
-        found.append(doc.diagnostic("ACC200", f"system.yaml: {_message(error)}", pointer,
+        found.append(doc.diagnostic(codes.SYSTEM_FORMAT, f"system.yaml: {_message(error)}", pointer,
                                     hint=_hint(error), key=key))
     diags.extend(sorted(found, key=lambda d: (d.line, d.col)))
     if errors:
@@ -309,7 +313,7 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
     name, directory = data["name"], file.parent.name
     if name != directory:
         diags.append(doc.diagnostic(
-            "ACC201", f"name {name!r} does not match its directory {directory!r}", "/name",
+            codes.SYSTEM_NAME, f"name {name!r} does not match its directory {directory!r}", "/name",
             hint=f"rename the directory to contracts/systems/{name}/ or set name: {directory}"))
     api = data["api"]
     api_rel, pin = (api, None) if isinstance(api, str) else (api["path"], api.get("sha256"))
@@ -331,7 +335,7 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
     if problem is not None and problem.code == fsio.CODE_NOT_FOUND and \
             not os.path.isdir(api_path):
         diags.append(doc.diagnostic(
-            "ACC203", f"API description {api_display!r} not found", api_pointer,
+            codes.API_NOT_FOUND, f"API description {api_display!r} not found", api_pointer,
             hint=f"derive it: accord system import {name} --from <vendor file or URL>"
                  if system.upstream else "`api:` is relative to this system.yaml; check the "
                  "path, or derive the file: accord system import NAME --from FILE|URL"))
@@ -348,13 +352,14 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
             return system
         if actual != pin:
             diags.append(doc.diagnostic(
-                "ACC202", f"the API description changed: {api_display} has sha256 "
+                codes.API_CHANGED, f"the API description changed: {api_display} has sha256 "
                           f"{actual[:12]}…, pinned {pin[:12]}…", "/api/sha256",
                 hint=f"review the changes to {api_display} (mappings and contract tests that "
                      f"use this system), then update the pin to sha256: {actual}"))
     elif not fsio.inside(api_path, file.parent):
         diags.append(doc.diagnostic(
-            "ACC209", f"API description {api_display!r} lives outside the system's directory "
+            codes.API_UNPINNED,
+            f"API description {api_display!r} lives outside the system's directory "
                       "and is not pinned", api_pointer, severity=Severity.WARNING,
             hint="pin it: api: {path: ..., sha256: <sha256sum of the file>}"))
     return system
@@ -373,7 +378,8 @@ def load_systems(root: str | Path) -> tuple[dict[str, System], list[Diagnostic]]
         file = entry / "system.yaml"
         if not entry.is_dir() or not os.path.lexists(file):
             diags.append(Diagnostic(
-                "ACC210", "expected a directory holding system.yaml", relative(entry, root),
+                codes.SYSTEM_LAYOUT,
+                "expected a directory holding system.yaml", relative(entry, root),
                 1 if entry.is_file() else 0, 1 if entry.is_file() else 0,
                 hint="each system lives in contracts/systems/<system>/system.yaml"))
             continue
@@ -382,7 +388,7 @@ def load_systems(root: str | Path) -> tuple[dict[str, System], list[Diagnostic]]
             continue
         if system.name in systems:
             diags.append(system.document.diagnostic(
-                "ACC201", f"system {system.name!r} is defined twice (also in "
+                codes.SYSTEM_NAME, f"system {system.name!r} is defined twice (also in "
                           f"{systems[system.name].display})", "/name",
                 hint="give each system a unique name"))
             continue

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from accord import fsio
+from accord import codes, fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
 from accord.jsondoc import join_pointer
@@ -121,7 +121,7 @@ def load_yaml(path: str | Path, *, display: str | None = None, allow_empty: bool
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise _fail(shown, "ACC002", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line,
+        raise _fail(shown, codes.NOT_UTF8, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line,
                     col, hint="save the file as UTF-8") from None
     return load_yaml_text(text, path=p, display=shown, allow_empty=allow_empty)
 
@@ -136,12 +136,12 @@ def load_yaml_text(text: str, *, path: str | Path = "<string>", display: str | N
     ):
         if allow_empty:
             return YamlDocument(Path(path), None, {"": Position(1, 1)}, {}, shown)
-        raise _fail(shown, "ACC003", "file is empty", 1, 1,
+        raise _fail(shown, codes.EMPTY_FILE, "file is empty", 1, 1,
                     hint="add the document's content, or delete the file")
     for number, text_line in enumerate(text.splitlines(), 1):
         stripped = text_line.lstrip(" ")
         if stripped.startswith("\t"):
-            raise _fail(shown, "ACC004", "tab character in indentation", number,
+            raise _fail(shown, codes.TAB_INDENT, "tab character in indentation", number,
                         len(text_line) - len(stripped) + 1,
                         hint="YAML indentation must use spaces; replace the tab with spaces")
     loader = Yaml12Loader(text)
@@ -153,7 +153,7 @@ def load_yaml_text(text: str, *, path: str | Path = "<string>", display: str | N
                             and node.tag == "tag:yaml.org,2002:null"):
             if allow_empty:
                 return YamlDocument(Path(path), None, {"": Position(1, 1)}, {}, shown)
-            raise _fail(shown, "ACC003", "file is empty", 1, 1,
+            raise _fail(shown, codes.EMPTY_FILE, "file is empty", 1, 1,
                         hint="add the document's content, or delete the file")
         doc = YamlDocument(Path(path), None, {}, {}, shown)
         doc.data = _build(loader, node, "", doc)
@@ -167,9 +167,10 @@ def load_yaml_text(text: str, *, path: str | Path = "<string>", display: str | N
         hint = "check indentation, quoting and that every ':' is followed by a space"
         if "expected a single document" in problem:
             hint = "a file holds one document: remove the extra '---' separator"
-        raise _fail(shown, "ACC005", f"malformed YAML: {problem}", line, col, hint) from None
+        raise _fail(shown, codes.MALFORMED_YAML,
+                           f"malformed YAML: {problem}", line, col, hint) from None
     except yaml.YAMLError as exc:
-        raise _fail(shown, "ACC005", f"malformed YAML: {exc}",
+        raise _fail(shown, codes.MALFORMED_YAML, f"malformed YAML: {exc}",
                     hint="check the file's YAML syntax") from None
     except RecursionError:  # pragma: no cover - check_node_graph bounds the depth first
         raise _too_deep(shown, 0, 0) from None
@@ -201,7 +202,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 def _too_deep(display: str, line: int, col: int) -> LoadError:
-    return _fail(display, "ACC022", f"nested more than {MAX_DEPTH} levels deep", line, col,
+    return _fail(display, codes.TOO_DEEP, f"nested more than {MAX_DEPTH} levels deep", line, col,
                  hint="flatten the structure: accord reads files nested at most "
                       f"{MAX_DEPTH} levels deep")
 
@@ -242,7 +243,8 @@ def check_node_graph(root: yaml.Node, display: str) -> None:
         for child in children:
             ck = id(child)
             if ck in open_nodes:
-                raise _fail(display, "ACC021", "recursive alias: a node contains an alias "
+                raise _fail(display, codes.RECURSIVE_ALIAS,
+                                     "recursive alias: a node contains an alias "
                             "of itself", *_mark(child),
                             hint="an alias (*name) may not appear inside the node its anchor "
                                  "(&name) marks")
@@ -253,7 +255,8 @@ def check_node_graph(root: yaml.Node, display: str) -> None:
     limit = MAX_EXPANDED_NODES + 10 * len(size)
     if size[id(root)] > limit:
         shown = f"{size[id(root)]:,}" if size[id(root)] < 1 << 62 else "too many"
-        raise _fail(display, "ACC020", f"aliases expand this file to {shown} nodes (the limit "
+        raise _fail(display, codes.ALIAS_BOMB,
+                             f"aliases expand this file to {shown} nodes (the limit "
                     f"is {limit:,}): an alias bomb?", *_mark(root),
                     hint="write the repeated parts out, or reference them without nesting "
                          "aliases of aliases")
@@ -269,7 +272,8 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, pointer: str, doc: YamlDocu
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, (list, dict)):
-                raise _fail(doc.display, "ACC005", "malformed YAML: a mapping key must be a scalar",
+                raise _fail(doc.display, codes.MALFORMED_YAML,
+                                         "malformed YAML: a mapping key must be a scalar",
                             key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if not isinstance(key, str):
                 key = "null" if key is None else str(key).lower() if isinstance(key, bool) \
@@ -278,7 +282,7 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, pointer: str, doc: YamlDocu
             if key in result:
                 first = doc.key_positions.get(child)
                 where = f" (first defined on line {first.line})" if first else ""
-                raise _fail(doc.display, "ACC006", f"duplicate key {key!r}{where}",
+                raise _fail(doc.display, codes.DUPLICATE_KEY, f"duplicate key {key!r}{where}",
                             key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                             hint="remove or rename one of the two keys")
             doc.key_positions[child] = Position(key_node.start_mark.line + 1,

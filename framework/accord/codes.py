@@ -1,0 +1,344 @@
+"""The one catalogue of diagnostic codes: each code with its summary and its usual fix.
+
+A finding's code is a :class:`Code`, a ``str`` (``"ACC401"``) that also carries its ``summary``
+and ``hint``; every module names codes through this catalogue (``codes.EXPRESSION_SYNTAX``),
+never as a literal, and ``docs/diagnostics.md`` is generated from it
+(``python -m accord.codes > docs/diagnostics.md``; a test keeps the two equal).
+
+Ranges: ACC0xx reading files and inputs, ACC1xx contracts, ACC2xx systems and API
+descriptions, ACC3xx versions and compatibility, ACC4xx mapping specs, examples and generated
+code, ACC5xx promotion, ACC6xx running, ACC9xx the pipeline.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CATALOGUE", "Code", "markdown"]
+
+
+class Code(str):
+    """A diagnostic code: compares and serialises as its string, knows its summary and hint."""
+
+    summary: str
+    hint: str
+
+    def __new__(cls, code: str, summary: str, hint: str = "") -> Code:
+        self = super().__new__(cls, code)
+        self.summary = summary
+        self.hint = hint
+        return self
+
+    def __reduce__(self) -> tuple[type[Code], tuple[str, str, str]]:
+        return (Code, (str(self), self.summary, self.hint))
+
+
+#: every code, by its string
+CATALOGUE: dict[str, Code] = {}
+
+
+def _code(code: str, summary: str, hint: str = "") -> Code:
+    if code in CATALOGUE:
+        raise ValueError(f"diagnostic code {code} defined twice")
+    CATALOGUE[code] = Code(code, summary, hint)
+    return CATALOGUE[code]
+
+
+# -- reading files and inputs --------------------------------------------------------------
+FILE_UNREADABLE = _code(
+    'ACC001', 'file cannot be read',
+    'check the path exists, is a regular file and is readable',
+)
+NOT_UTF8 = _code('ACC002', 'file is not valid UTF-8', 'save the file as UTF-8')
+EMPTY_FILE = _code('ACC003', 'file is empty', 'write the document, or delete the file')
+TAB_INDENT = _code('ACC004', 'tab character in YAML indentation', 'indent with spaces')
+MALFORMED_YAML = _code(
+    'ACC005', 'malformed YAML or JSON',
+    'fix the syntax at the line and column shown',
+)
+DUPLICATE_KEY = _code('ACC006', 'duplicate key in a mapping', 'keep one of the two keys')
+OUTSIDE_WORKSPACE = _code(
+    'ACC010', 'a path leaves the workspace',
+    "name a file inside the workspace, by a relative path without '..' and no symlink out",
+)
+NOT_REGULAR_FILE = _code(
+    'ACC011', 'a FIFO, device or other special file where a file is expected',
+    'replace it with a regular file',
+)
+FILE_LOOP_OR_DENIED = _code(
+    'ACC012', 'a symlink loop or a file that cannot be opened',
+    'fix the symlink or the permissions',
+)
+FILE_TOO_LARGE = _code(
+    'ACC013', 'file larger than the limit',
+    'split it, or raise ACCORD_MAX_FILE_BYTES',
+)
+WRITE_FAILED = _code(
+    'ACC014', 'an output could not be written (disk full, read-only, denied)',
+    'free space or fix permissions; the previous file is kept',
+)
+OUTPUT_LOCKED = _code(
+    'ACC015', 'another accord process holds the output',
+    'wait for the other run to finish, or write elsewhere',
+)
+ALIAS_BOMB = _code(
+    'ACC020', 'YAML aliases expand the file past the node limit',
+    'write the values out, or use fewer aliases',
+)
+RECURSIVE_ALIAS = _code('ACC021', 'a YAML node contains an alias to itself', 'remove the recursion')
+TOO_DEEP = _code('ACC022', 'nested deeper than the limit', 'flatten the document')
+# -- contracts -----------------------------------------------------------------------------
+CONTRACT_LAYOUT = _code(
+    'ACC100', 'a file or folder where the contract layout expects something else',
+    'contracts live at contracts/canonical/<snake_case_name>/<MAJOR.MINOR.PATCH>.yaml',
+)
+CONTRACT_FILE_NAME = _code(
+    'ACC101', 'contract file name is not a semantic version',
+    'name the file MAJOR.MINOR.PATCH.yaml',
+)
+CONTRACT_NOT_MAPPING = _code(
+    'ACC102', 'a contract must be a JSON Schema object',
+    'write the schema as a YAML mapping',
+)
+CONTRACT_META_SCHEMA = _code(
+    'ACC103', 'not a valid JSON Schema 2020-12 document',
+    'fix the keyword shown; $schema must be the 2020-12 dialect',
+)
+CONTRACT_X_ACCORD = _code(
+    'ACC104', 'missing or malformed x-accord block',
+    'add x-accord: {version, status, compatibility, owner}',
+)
+CONTRACT_IDENTITY = _code(
+    'ACC105', 'file name, x-accord.version and $id disagree',
+    'make all three name the same version',
+)
+CONTRACT_REF = _code(
+    'ACC106', 'a $ref does not resolve to a contract of the registry',
+    'refer to urn:accord:contract:<name>:<version> or a relative path inside contracts/',
+)
+CONTRACT_REF_CYCLE = _code('ACC107', 'a cyclic $ref', 'break the cycle')
+CONTRACT_EXAMPLE = _code(
+    'ACC108', 'a contract example does not validate',
+    'fix the example or the schema',
+)
+CONTRACT_IMMUTABLE = _code(
+    'ACC109', 'a released contract was edited, is missing from the lock, or deleted',
+    'released contracts are immutable — add a new version',
+)
+LOCK_UNREADABLE = _code(
+    'ACC110', 'contracts/registry.lock is unreadable',
+    'restore it from version control',
+)
+# -- systems and API descriptions ----------------------------------------------------------
+SYSTEM_FORMAT = _code(
+    'ACC200', 'system.yaml does not match the format',
+    'the hint names the allowed keys; see `accord schema system`',
+)
+SYSTEM_NAME = _code(
+    'ACC201', 'system name differs from its directory, or is defined twice',
+    'rename the system or its directory',
+)
+API_CHANGED = _code(
+    'ACC202', "the API description's sha256 differs from its pin",
+    'review the change, then update sha256 (or re-import: accord system import)',
+)
+API_NOT_FOUND = _code(
+    'ACC203', 'the API description file does not exist',
+    'fix api: or derive it with `accord system import NAME --from FILE|URL`',
+)
+API_MALFORMED = _code('ACC204', 'the API description is not UTF-8 YAML/JSON', 'fix the file')
+API_NOT_OPENAPI = _code('ACC205', 'not an OpenAPI 3.0/3.1 description', 'convert it to OpenAPI 3')
+API_REF = _code(
+    'ACC206', 'a $ref in the API description does not resolve or leaves the file',
+    'bundle the description into one file',
+)
+API_UNKNOWN_NAME = _code('ACC207', 'unknown schema or operation', 'use a name from the description')
+API_NO_BODY = _code(
+    'ACC208', 'the operation has no JSON request or response body',
+    'pick another operation',
+)
+API_UNPINNED = _code(
+    'ACC209', "an API description outside the system's folder is not pinned",
+    'add sha256:, or import it into the workspace',
+)
+SYSTEM_LAYOUT = _code(
+    'ACC210', 'a file or folder under contracts/systems without system.yaml',
+    'move it',
+)
+UPSTREAM_MISSING = _code(
+    'ACC220', 'the upstream API description is not at hand',
+    'put the vendor file where the message says, or pass --allow-missing-upstream',
+)
+UPSTREAM_CHANGED = _code(
+    'ACC221', 'the upstream description changed since it was imported',
+    're-import it and review the changes listed',
+)
+IMPORT_DRIFT = _code(
+    'ACC222', 'openapi.yaml is not what the derivation gives',
+    're-run `accord system import NAME`',
+)
+UPSTREAM_LACKS_NAME = _code(
+    'ACC223', 'a mapping names a schema or operation the upstream lacks',
+    'fix the mapping, or import a description that has it',
+)
+UPSTREAM_REF = _code(
+    'ACC224', 'an upstream $ref does not point into components/',
+    'bundle the vendor description first',
+)
+# -- versions and compatibility ------------------------------------------------------------
+VERSION_MALFORMED = _code('ACC300', 'a version is not MAJOR.MINOR.PATCH', 'use semantic versioning')
+BUMP_MAJOR_NEEDED = _code('ACC301', 'the changes need a major bump', 'release it as the next major')
+BUMP_MINOR_NEEDED = _code('ACC302', 'the changes need a minor bump', 'bump the minor version')
+BUMP_TOO_BIG = _code('ACC303', 'a bigger bump than the changes need', 'a smaller bump is enough')
+VERSION_ORDER = _code(
+    'ACC304', 'a version does not come after the previous one',
+    'pick a higher version',
+)
+BUMP_NO_RESET = _code(
+    'ACC305', 'a major/minor bump that does not reset the lower parts',
+    'e.g. 2.0.0 after 1.2.3',
+)
+COMPAT_REF = _code(
+    'ACC310', 'a $ref the compatibility check cannot resolve',
+    'fix the $ref (see ACC106)',
+)
+BREAKING_CHANGE = _code(
+    'ACC320', 'a breaking change under the compatibility mode',
+    'make the change compatible, or release a new major',
+)
+CHANGE = _code('ACC321', 'a compatible change', '')
+DEPRECATED_TARGET = _code(
+    'ACC340', 'a mapping uses a deprecated contract version',
+    'move the mapping to the released version named',
+)
+SUNSET_PASSED = _code(
+    'ACC341', 'a mapping uses a deprecated version past its sunset date',
+    'move the mapping to the released version named',
+)
+SUNSET_MALFORMED = _code('ACC342', 'x-accord.sunset is not a calendar date', 'write YYYY-MM-DD')
+# -- mapping specs, examples and generated code --------------------------------------------
+SPEC_FORMAT = _code(
+    'ACC400', 'the spec or lookup breaks its format',
+    'see `accord schema mapping` / `accord schema lookup`',
+)
+EXPRESSION_SYNTAX = _code('ACC401', 'expression syntax error', 'fix the expression at the caret')
+ENDPOINT_UNRESOLVED = _code(
+    'ACC402', 'the source or target does not resolve',
+    "name a contract@version, or a system's schema or operation",
+)
+LOOKUP_NOT_FOUND = _code(
+    'ACC403', 'lookup table not found',
+    'add mappings/lookups/<name>.yaml or fix the name',
+)
+EXAMPLE_NOT_FOUND = _code('ACC404', 'example file not found', 'paths are relative to the spec file')
+LOOKUP_NAME = _code(
+    'ACC405', "a lookup file's name differs from its `name`",
+    'rename the file or the table',
+)
+SPEC_NAME_TWICE = _code('ACC406', 'two specs share a name', 'rename one')
+EXTRA_FIELDS_ON_TARGET = _code(
+    'ACC407', 'extra_fields on a target',
+    'add the property to the target contract instead',
+)
+UNKNOWN_PATH = _code(
+    'ACC410', 'a path is not in the source schema',
+    'use a path of the schema, or declare it in extra_fields',
+)
+NOT_OBJECT = _code('ACC411', 'a property read on a non-object', 'read the property of an object')
+UNKNOWN_FUNCTION = _code('ACC412', 'unknown function', 'see docs/functions.md')
+ARITY = _code('ACC413', 'wrong number of arguments', 'see docs/functions.md')
+NO_PARENT = _code('ACC414', 'parent() outside each', 'use parent() inside an each block')
+NOT_ARRAY = _code('ACC415', 'projection or index on a non-array', 'project over an array')
+TYPE_MISFIT = _code(
+    'ACC420', "the value's type does not fit the target property",
+    'convert it (to_string, to_number, ...)',
+)
+MAY_BE_NULL = _code(
+    'ACC421', 'may be null where the target requires a value',
+    'add a default, or required: true',
+)
+OUTSIDE_ENUM = _code('ACC422', 'a value outside the target enum', 'map it through a lookup')
+FORMAT_MISFIT = _code(
+    'ACC423', "string format differs from the target's",
+    'convert it (to_date, to_timestamp, format_date)',
+)
+LOOKUP_INCOMPLETE = _code(
+    'ACC424', 'the lookup misses values of the source enum and has no on_miss',
+    'add the values, or on_miss',
+)
+FREE_TEXT_ENUM = _code('ACC425', 'free text into an enum without a lookup', 'add a lookup')
+TYPE_PARTLY_FITS = _code(
+    'ACC426', "the value's type only partly fits the target property",
+    'convert or guard the other types',
+)
+PATTERN_MISFIT = _code(
+    'ACC427', "a literal, default or lookup output breaks the target's pattern or length",
+    'fix the value',
+)
+REQUIRED_UNMAPPED = _code(
+    'ACC430', 'a required target property is not mapped',
+    'map it or give a default',
+)
+UNKNOWN_TARGET = _code('ACC431', 'unknown target property', 'use a property of the target schema')
+EACH_NOT_ARRAY = _code('ACC432', 'each onto a non-array target', 'map each onto an array property')
+MAPPED_TWICE = _code('ACC433', 'a target property is mapped twice', 'keep one rule')
+EXAMPLE_MISMATCH = _code(
+    'ACC440', "a golden example's output differs",
+    'fix the rule, or review and run `accord test examples --update`',
+)
+EXAMPLE_RAISED = _code('ACC441', 'a golden example raised', 'fix the rule or the example input')
+EXAMPLE_UNREADABLE = _code(
+    'ACC442', 'a golden example file is not readable JSON',
+    'example files hold one JSON document each',
+)
+EXAMPLE_INVALID = _code(
+    'ACC444', 'a golden output breaks the target schema',
+    'fix the expected output or the mapping',
+)
+GENERATED_STALE = _code('ACC450', 'a generated module is stale', 'run `accord generate`')
+GENERATED_ORPHAN = _code(
+    'ACC451', 'a generated module has no spec',
+    'run `accord generate` (it deletes it)',
+)
+GENERATED_MISSING = _code('ACC452', 'a generated module is missing', 'run `accord generate`')
+GENERATION_FAILED = _code('ACC453', 'a spec cannot be generated', 'fix the finding named')
+GENERATED_STRUCTURE = _code(
+    'ACC460', 'the rendered module failed its structure check',
+    'report it: user text must never reach code',
+)
+NULL_TO_STRING = _code(
+    'ACC470', 'to_string() of a value that may be null (gives "null")',
+    'write if(x != `null`, to_string(x)), or to_string(coalesce(x, ...))',
+)
+NULL_KEY_PART = _code(
+    'ACC471', 'an idempotency key part may be null',
+    "give an optional part a fallback (x || ''), or require it with when",
+)
+LOOKUP_CHAIN_GAP = _code(
+    'ACC480', "a chained lookup's output has no entry in the next table",
+    'add the entry, or on_miss',
+)
+# -- the pipeline --------------------------------------------------------------------------
+STAGE_FAILED = _code('ACC900', 'a pipeline stage could not run', 'fix the error shown')
+
+
+def markdown() -> str:
+    """The catalogue as the Markdown page docs/diagnostics.md."""
+    lines = [
+        "# Diagnostic codes",
+        "",
+        "Generated from `framework/accord/codes.py` (`python -m accord.codes > "
+        "docs/diagnostics.md`);",
+        "a test keeps this page equal to the catalogue. Every finding names its file, line and",
+        "column (or JSON pointer); the hint printed with it is specific, the one here is the",
+        "usual fix.",
+        "",
+        "| code | what | usual fix |",
+        "|---|---|---|",
+    ]
+    for code in sorted(CATALOGUE):
+        entry = CATALOGUE[code]
+        lines.append(f"| {code} | {entry.summary} | {entry.hint} |".replace("|  |", "| |"))
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
