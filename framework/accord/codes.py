@@ -304,6 +304,26 @@ GENERATED_STRUCTURE = _code(
     'ACC460', 'the rendered module failed its structure check',
     'report it: user text must never reach code',
 )
+SAME_MODULE = _code(
+    'ACC461', 'two specs would generate the same module',
+    'rename one spec file or move it to another flow folder (compared ignoring case)',
+)
+MODULE_STALE = _code(
+    'ACC462', 'a generated module is stale for its spec: refused, not imported',
+    'run `accord generate`',
+)
+MODULE_TAMPERED = _code(
+    'ACC463', 'a generated module differs from what its spec generates: refused, not imported',
+    'run `accord generate`; change the spec, never the module',
+)
+MODULE_UNVERIFIED = _code(
+    'ACC464', 'a generated module cannot be checked against a spec: refused, not imported',
+    'run it from its workspace; `accord check`, then `accord generate`',
+)
+EXPRESSION_REFUSED = _code(
+    'ACC465', 'an expression the compiler refuses (nested deeper than 64 levels, slice step 0)',
+    'split it into smaller rules, or use a function instead of a long chain',
+)
 NULL_TO_STRING = _code(
     'ACC470', 'to_string() of a value that may be null (gives "null")',
     'write if(x != `null`, to_string(x)), or to_string(coalesce(x, ...))',

@@ -78,10 +78,12 @@ class Workspace:
         """Every finding in the workspace, errors first."""
         from accord.check.lifecycle import check_lifecycle
         from accord.check.mapping_check import check_mapping_set
+        from accord.codegen.paths import module_collisions
         from accord.compat.bump import check_registry_bumps
 
         diagnostics: list[Diagnostic] = list(self.contracts.diagnostics)
         diagnostics.extend(check_mapping_set(self.mappings, self.resolver))
+        diagnostics.extend(module_collisions(self.mappings.specs)[0])
         diagnostics.extend(check_systems(*self._systems))
         diagnostics.extend(check_registry_bumps(self.contracts))
         diagnostics.extend(check_lifecycle(self.mappings, self.contracts))

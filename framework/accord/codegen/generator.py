@@ -24,6 +24,7 @@ import jinja2
 from accord import codes, fsio
 from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.check.null_targets import null_targets
+from accord.codegen.paths import GENERATED_DIR, module_collisions, output_path
 from accord.codegen.plan import build_plan
 from accord.codegen.verify import verify_module
 from accord.diagnostics import Diagnostic
@@ -40,7 +41,6 @@ def _version() -> str:
 
     return __version__
 
-GENERATED_DIR = "generated"
 CODE_STALE = codes.GENERATED_STALE
 CODE_ORPHAN = codes.GENERATED_ORPHAN
 CODE_MISSING = codes.GENERATED_MISSING
@@ -103,11 +103,6 @@ def digest(spec: MappingSpec, lookups: dict[str, Lookup],
     return h.hexdigest()
 
 
-def output_path(spec: MappingSpec) -> Path:
-    """``generated/<flow>/<name>.py`` relative to the workspace root."""
-    return Path(GENERATED_DIR) / spec.flow / f"{spec.stem}.py"
-
-
 #: What the template's ``code`` macro writes for an expression without statements.
 _DROP = "\x00"
 
@@ -152,8 +147,10 @@ def generate(mappings: MappingSet, resolver: SchemaResolver | None = None
     ``resolver`` gives each spec's target schema (where a null result is written as null);
     a workspace passes its own (``Workspace.generate``)."""
     files: list[GeneratedFile] = []
-    diags: list[Diagnostic] = []
+    diags, clashing = module_collisions(mappings.specs)  # two specs, one module: neither
     for spec in sorted(mappings.specs, key=lambda s: s.display):
+        if spec.display in clashing:
+            continue
         try:
             files.append(GeneratedFile(output_path(spec), render_spec(spec, mappings.lookups,
                                                                  resolver),
