@@ -12,16 +12,20 @@ body).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.errors import LoadError
 from accord.project import Workspace, load_workspace
 from accord.runtime.stream import RunStats, run_files
 from accord.runtime.validate import compile_validator
 from accord.workspace.systems import get_system
+
+if TYPE_CHECKING:
+    from accord.check.endpoints import SchemaResolver
 
 __all__ = ["RunResult", "resolve_transformer", "run_mapping", "target_schema"]
 
@@ -52,18 +56,22 @@ class RunResult:
 
 
 def resolve_transformer(mapping: str | Path | ModuleType | Any,
-                        root: str | Path | None = None) -> Any:
+                        root: str | Path | None = None,
+                        resolver_for: Callable[[Path], SchemaResolver] | None = None) -> Any:
     """A transformer module from a module object, a generated ``.py`` path, or a spec path or
-    name (through ``accord.load_transformer``, names looked up in the workspace at ``root``)."""
+    name (through ``accord.load_transformer``, names looked up in the workspace at ``root``).
+    A generated module is imported only when it is exactly what its spec generates (stale or
+    tampered: LoadError, exit 2); ``resolver_for`` shares a workspace's loaded contracts."""
     if isinstance(mapping, (str, Path)):
-        from accord.codegen.load import import_file, load_transformer
+        from accord.codegen.load import load_transformer, open_module
 
         if str(mapping).endswith(".py"):  # a generated or hand-written module, by its file
             if not Path(mapping).is_file():
                 raise LoadError(f"{mapping}: no such module; run `accord generate`")
-            module: Any = import_file(Path(mapping))
+            # a generated module is checked against its spec (stale or tampered: refused)
+            module: Any = open_module(Path(mapping), resolver_for=resolver_for)
         else:
-            module = load_transformer(mapping, root=root)
+            module = load_transformer(mapping, root=root, resolver_for=resolver_for)
     else:
         module = mapping
     missing = [name for name in _PROTOCOL if not hasattr(module, name)]
@@ -107,12 +115,20 @@ def run_mapping(
     """Run one mapping over a JSONL file. Raises AccordError (exit 2) for unusable input;
     dead letters are counted in the result, never raised."""
     root = workspace.root if isinstance(workspace, Workspace) else Path(workspace)
-    transformer = resolve_transformer(mapping, root)
+    loaded: list[Workspace] = [workspace] if isinstance(workspace, Workspace) else []
+
+    def at(folder: str | Path) -> Workspace:  # one Workspace (contracts loaded once) per root
+        found = load_workspace(folder)
+        known = next((ws for ws in loaded if ws.root == found.root), None)
+        if known is None:
+            loaded.append(found)
+        return known or found
+
+    transformer = resolve_transformer(mapping, root, lambda folder: at(folder).resolver)
     label = f"{transformer.TARGET!r}"
     validator = None
     if validate:
-        ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
-        schema, label = target_schema(ws, transformer.TARGET)
+        schema, label = target_schema(at(root), transformer.TARGET)
         validator = compile_validator(schema)
     stats = run_files(transformer, input, output, dead_letter, validator=validator,
                       schema_rule=label, with_key=with_key, progress=progress)
