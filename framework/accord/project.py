@@ -23,7 +23,7 @@ from accord.workspace.systems import System, check_systems, load_systems
 if TYPE_CHECKING:
     from accord.check.endpoints import WorkspaceResolver
     from accord.codegen.examples import ExampleResult
-    from accord.codegen.generator import GenerateResult
+    from accord.codegen.generator import GeneratedFile, GenerateResult
     from accord.mapping.loader import MappingSet
 
 __all__ = ["Workspace", "load_workspace"]
@@ -60,11 +60,20 @@ class Workspace:
 
         return WorkspaceResolver(self.contracts, self.systems)
 
+    @cached_property
+    def rendered(self) -> tuple[list[GeneratedFile], list[Diagnostic]]:
+        """Every spec's module rendered in memory, and the findings of the specs that do not
+        generate (once per workspace: ``check`` and ``generate`` share it)."""
+        from accord.codegen.generator import generate
+
+        return generate(self.mappings, self.resolver)
+
     def generate(self, check: bool = False) -> GenerateResult:
         """Write generated/ from the mapping specs; with ``check``, only report stale files."""
         from accord.codegen.generator import generate_workspace
 
-        return generate_workspace(self.root, self.mappings, self.resolver, check=check)
+        return generate_workspace(self.root, self.mappings, self.resolver, check=check,
+                                  rendered=self.rendered)
 
     def examples(self, only: str | None = None
                  ) -> tuple[list[ExampleResult], list[Diagnostic]]:
@@ -78,12 +87,15 @@ class Workspace:
         """Every finding in the workspace, errors first."""
         from accord.check.lifecycle import check_lifecycle
         from accord.check.mapping_check import check_mapping_set
-        from accord.codegen.paths import module_collisions
         from accord.compat.bump import check_registry_bumps
 
         diagnostics: list[Diagnostic] = list(self.contracts.diagnostics)
         diagnostics.extend(check_mapping_set(self.mappings, self.resolver))
-        diagnostics.extend(module_collisions(self.mappings.specs)[0])
+        # A spec check calls clean always generates: whatever stops the generator (two specs
+        # for one module, a zero slice step, code nested deeper than Python parses, ...) is a
+        # finding here too, unless the checker already reported it at that line.
+        seen = {(d.code, d.file, d.line) for d in diagnostics}
+        diagnostics.extend(d for d in self.rendered[1] if (d.code, d.file, d.line) not in seen)
         diagnostics.extend(check_systems(*self._systems))
         diagnostics.extend(check_registry_bumps(self.contracts))
         diagnostics.extend(check_lifecycle(self.mappings, self.contracts))

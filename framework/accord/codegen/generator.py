@@ -175,12 +175,15 @@ class GenerateResult:
 
 
 def generate_workspace(root: Path, mappings: MappingSet, resolver: SchemaResolver | None = None,
-                       *, check: bool = False) -> GenerateResult:
+                       *, check: bool = False,
+                       rendered: tuple[list[GeneratedFile], list[Diagnostic]] | None = None
+                       ) -> GenerateResult:
     """Generate every mapping of the workspace at ``root`` (``resolver`` gives each spec's
     target schema). With ``check``, write nothing: report stale, missing and orphan files
     instead. Specs that do not load are findings either way; while some are broken, what could
-    be generated is written but nothing is deleted."""
-    files, diags = generate(mappings, resolver)
+    be generated is written but nothing is deleted. ``rendered``: what :func:`generate`
+    already returned for these mappings (not rendered again)."""
+    files, diags = rendered if rendered is not None else generate(mappings, resolver)
     result = GenerateResult(files=files, diagnostics=list(mappings.diagnostics) + diags)
     if check:
         result.diagnostics.extend(check_fresh(root, files))

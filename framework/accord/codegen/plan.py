@@ -201,18 +201,19 @@ class _Targets:
         return [(self.names[p], self.sink(p), comment_text(".".join(p))) for p in done]
 
 
-def _texts(rules: tuple[Rule, ...]) -> list[str]:
-    """The expressions the rules of one scope evaluate on its record (not their items')."""
-    texts: list[str] = []
+def _trees(rules: tuple[Rule, ...]) -> list[Any]:
+    """The expressions the rules of one scope evaluate on its record (not their items'), as
+    the ASTs the loader parsed (the text only for an expression built by hand)."""
+    found: list[Expr] = []
     for rule in rules:
         if isinstance(rule, EachRule):
-            texts.append(rule.each.text)
+            found.append(rule.each)
         elif isinstance(rule, FieldRule) and rule.expr is not None:
-            texts.append(rule.expr.text)
+            found.append(rule.expr)
         when = getattr(rule, "when", None)
         if when is not None:
-            texts.append(when.text)
-    return texts
+            found.append(when)
+    return [e.ast if e.ast is not None else e.text for e in found]
 
 
 class _Planner:
@@ -242,16 +243,18 @@ class _Planner:
                           "fix the expression (`accord check` explains more)")
         return CodegenError(diag.format(), diagnostics=[diag])
 
-    def _syntax(self, expr: Expr) -> None:
-        _, syntax = parse_expression(expr, self.spec.display)
+    def _tree(self, expr: Expr) -> Any:
+        """The AST the loader parsed (never parsed again here)."""
+        tree, syntax = parse_expression(expr, self.spec.display)
         if syntax is not None:
             raise CodegenError(syntax.message, diagnostics=[syntax])
+        return tree
 
     def compile(self, expr: Expr) -> str:
         name = f"_expr_{len(self.functions)}"
-        self._syntax(expr)
+        tree = self._tree(expr)
         try:
-            source = self.emit_function(expr.text, name)
+            source = self.emit_function(expr.text, name, tree=tree)
         except ExpressionError as exc:
             raise self._failed(expr, exc) from None
         where = f"# {comment_text(self.spec.display)}:{expr.line} {comment_text(expr.text)}"
@@ -261,12 +264,12 @@ class _Planner:
     def code(self, expr: Expr, *, condition: bool = False) -> Code:
         """``expr`` on the scope's ``record`` (``data`` when it is an object): inlined, or a
         call of a module-level function when it needs local definitions."""
-        self._syntax(expr)
+        tree = self._tree(expr)
         try:
             inline = self.emit_inline(expr.text, self.locals.current,
                                       objects=dict(self.locals.objects), condition=condition,
                                       first_temp=self.temp, shared=self.shared,
-                                      contexts=dict(self.locals.contexts))
+                                      contexts=dict(self.locals.contexts), tree=tree)
         except ExpressionError as exc:
             raise self._failed(expr, exc) from None
         if inline is not None:
@@ -393,7 +396,7 @@ class _Planner:
         if targets.static:
             plan.objects = [(local, comment_text(".".join(path)))
                             for path, local in targets.names.items()]
-        saved_shared, self.shared = self.shared, self.shared_filter_keys(_texts(rules))
+        saved_shared, self.shared = self.shared, self.shared_filter_keys(_trees(rules))
         position = 0
         for r in rules:
             rule_plan = self.rule(r, targets)

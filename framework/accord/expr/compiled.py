@@ -8,14 +8,14 @@ import builtins
 import hashlib
 import keyword
 import linecache
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from accord.errors import ExpressionError
 from accord.expr.emitter import Emitter, SharedFilters, filter_keys
 from accord.expr.literals import comment_text
-from accord.expr.parse import parse
+from accord.expr.parse import Node, parse
 from accord.runtime import jmes
 from accord.runtime.jmes import Function
 
@@ -28,8 +28,12 @@ def emit_function(
     name: str,
     *,
     functions: Mapping[str, Function] | None = None,
+    tree: Node | None = None,
 ) -> str:
     """Source of ``def <name>(current, *, root=None, parent=None): ...`` evaluating ``expression``.
+
+    ``tree``: the expression's AST when the caller parsed it already (a loaded spec's
+    ``Expr.ast``); it is not parsed again.
 
     The source refers only to builtins, to ``_j`` (``from accord.runtime import jmes as _j``)
     and, for each function in ``functions``, to ``_fx_<function name>`` (that function's
@@ -41,7 +45,7 @@ def emit_function(
     for extra in functions or {}:
         if not extra.isidentifier():
             raise ValueError(f"{extra!r} is not a valid function name")
-    tree = parse(expression)
+    tree = parse(expression) if tree is None else tree
     emitter = Emitter(expression, functions)
     result = emitter.emit_expression(tree)
     if emitter.constants:
@@ -83,6 +87,7 @@ def emit_inline(
     functions: Mapping[str, Function] | None = None,
     shared: SharedFilters | None = None,
     contexts: Mapping[str, str] | None = None,
+    tree: Node | None = None,
 ) -> InlineCode | None:
     """``expression`` evaluated on the local ``current``, as statements for the caller's body.
 
@@ -100,7 +105,7 @@ def emit_inline(
     and records the ones it computes (unless ``shared.recording`` is False). ``contexts``
     renames the locals ``root()`` and ``parent()`` read (``{"parent": "record"}``).
     """
-    tree = parse(expression)
+    tree = parse(expression) if tree is None else tree  # ``tree``: already parsed, as above
     before = dict(shared.known) if shared is not None else {}
     emitter = Emitter(expression, functions, indent=0, first_temp=first_temp, objects=objects,
                       shared=shared, top=current, contexts=contexts)
@@ -113,14 +118,15 @@ def emit_inline(
     return InlineCode(tuple(emitter.lines), value, emitter.counter + 1)
 
 
-def shared_filter_keys(expressions: list[str]) -> SharedFilters:
+def shared_filter_keys(expressions: Sequence[str | Node]) -> SharedFilters:
     """The filters (``base[?condition]``) more than one of ``expressions`` (pasted into one
-    function, on the same current value) evaluates, for ``emit_inline(shared=...)``.
-    Expressions that do not parse are left out (``emit_inline`` reports them)."""
+    function, on the same current value) evaluates, for ``emit_inline(shared=...)``. Each is
+    a text or an AST already parsed. Expressions that do not parse are left out
+    (``emit_inline`` reports them)."""
     counts: dict[str, int] = {}
     for expression in expressions:
         try:
-            tree = parse(expression)
+            tree = parse(expression) if isinstance(expression, str) else expression
         except ExpressionError:
             continue
         for key in filter_keys(tree):

@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jmespath import exceptions as jexc
-from jmespath import parser as jparser
-
 from accord import codes, fsio
 from accord.diagnostics import Diagnostic, relative
-from accord.errors import LoadError
+from accord.errors import ExpressionError, LoadError
+from accord.expr.parse import parse
 from accord.jsondoc import join_pointer
 from accord.mapping.formats import validate_format
 from accord.mapping.model import (
@@ -82,30 +80,65 @@ def _expr_start(doc: YamlDocument, text: str, pointer: str) -> tuple[int, int]:
     return pos.line, pos.col
 
 
+def _syntax_diagnostic(expr: Expr, display: str, exc: ExpressionError) -> Diagnostic:
+    """ACC401 at the failing column inside the expression, with the expression and a caret."""
+    first = expr.text.splitlines()[0] if expr.text.strip() else expr.text
+    column = min(exc.column if exc.column is not None else 0, len(first))
+    caret = f"{first}\n{' ' * column}^"
+    problem = exc.message.split("\n", 1)[0]
+    message = f"expression syntax error: {problem}\n    " + caret.replace("\n", "\n    ")
+    return Diagnostic(code=CODE_SYNTAX, message=message, file=display, line=expr.line,
+                      col=expr.col + column if "\n" not in expr.text[:column] else expr.col,
+                      pointer=expr.pointer,
+                      hint="fix the JMESPath syntax (quote names with special characters in "
+                           "double quotes, string literals in single quotes or `\"json\"`)",
+                      extra={"expression": expr.text, "column": column})
+
+
+#: How deep an expression's AST may nest: far beyond a real mapping (a 64-part path), well
+#: within what the checker, the compiler and Python's own parser handle without recursing out.
+MAX_DEPTH = 64
+CODE_REFUSED = codes.EXPRESSION_REFUSED
+
+
+def _refused(tree: Any) -> str | None:
+    """Why the compiler would refuse a tree that parsed (None when it will compile): nesting
+    deeper than :data:`MAX_DEPTH`, or a slice step of 0. Walked without recursion."""
+    stack: list[tuple[Any, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return (f"the expression nests deeper than {MAX_DEPTH} levels (a path of more than "
+                    f"{MAX_DEPTH} parts, or as many chained operators)")
+        if not isinstance(node, dict):
+            continue
+        if node.get("type") == "slice" and len(node.get("children", [])) == 3 and \
+                node["children"][2] == 0:
+            return "a slice step cannot be 0"
+        chain = node.get("type") == "subexpression"  # a.b.c: one node, a chain in the code
+        stack.extend((child, depth + 1 + (i if chain else 0))
+                     for i, child in enumerate(node.get("children", ()))
+                     if isinstance(child, dict))
+    return None
+
+
 def parse_expression(expr: Expr, display: str) -> tuple[Any, Diagnostic | None]:
-    """The jmespath AST of ``expr``, or a located syntax diagnostic."""
+    """The AST of ``expr``: the one the loader made (never parsed again), or, for an ``Expr``
+    built by hand, the strict parser's (the same parser); else a located ACC401 diagnostic."""
+    if expr.ast is not None:
+        return expr.ast, None
     try:
-        return jparser.Parser().parse(expr.text).parsed, None
-    except jexc.ParseError as exc:
-        column = int(getattr(exc, "lex_position", 0) or 0)
-        token = getattr(exc, "token_value", None)
-        if isinstance(exc, jexc.IncompleteExpressionError):
-            problem = "the expression ends too early"
-            column = len(expr.text)
-        elif isinstance(exc, jexc.LexerError):
-            problem = f"unknown token {exc.lexer_value!r}"
-        else:
-            problem = f"unexpected token {token!r}" if token else "invalid expression"
-        first = expr.text.splitlines()[0] if expr.text.strip() else expr.text
-        column = min(column, len(first))
-        caret = f"{first}\n{' ' * column}^"
-        message = f"expression syntax error: {problem}\n    " + caret.replace("\n", "\n    ")
-        diag = Diagnostic(code=CODE_SYNTAX, message=message, file=display, line=expr.line,
-                          col=expr.col + column, pointer=expr.pointer,
-                          hint="fix the JMESPath syntax (quote names with special characters "
-                               "in double quotes, string literals in single quotes)",
-                          extra={"expression": expr.text, "column": column})
-        return None, diag
+        tree = parse(expr.text)
+    except ExpressionError as exc:
+        return None, _syntax_diagnostic(expr, display, exc)
+    problem = _refused(tree)
+    if problem is not None:
+        return None, Diagnostic(CODE_REFUSED, f"{problem}: the compiler cannot take it",
+                                display, expr.line, expr.col, expr.pointer,
+                                hint="split it into smaller rules, or use a function "
+                                     "(coalesce(), join()) instead of long chains",
+                                extra={"expression": expr.text})
+    return tree, None
 
 
 class _Builder:
@@ -119,10 +152,11 @@ class _Builder:
             return None
         line, col = _expr_start(self.doc, self.text, pointer)
         e = Expr(value, line, col, pointer)
-        _, diag = parse_expression(e, self.doc.display)
+        ast, diag = parse_expression(e, self.doc.display)  # the one parse of this expression
         if diag is not None:
             self.diags.append(diag)
-        return e
+            return e
+        return Expr(value, line, col, pointer, ast)
 
     def rules(self, fields: dict[str, Any], pointer: str) -> tuple[Rule, ...]:
         out: list[Rule] = []

@@ -78,12 +78,17 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Expr:
-    """An expression and where its first character is in the spec file."""
+    """An expression, where its first character is in the spec file, and its AST.
+
+    ``ast`` is the strict parser's tree (``accord.expr.parse``), made once when the spec is
+    loaded; the checker, the path index and the generator all read it (none parses ``text``
+    again). None only for an expression the loader reported as a syntax error."""
 
     text: str
     line: int
     col: int
     pointer: str
+    ast: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
