@@ -106,6 +106,7 @@ class RulePlan:
     write_null: bool = False  # the target admits null: a null result is written, not left out
     scope: str | None = None  # function mapping one item (each)
     inline: ScopePlan | None = None  # or: the item's rules, pasted into the loop (each)
+    base: str | None = None  # literal tuple: the array an each's filter takes items from
     current: str = "record"  # the local holding the value the rule maps
     reason: str = ""
     attach: list[tuple[str, str, str]] = field(default_factory=list)  # (object, into, comment)
@@ -162,6 +163,24 @@ def _source_path(ast: Any) -> tuple[str, ...] | None:
             parts.extend(sub)
         return tuple(parts)
     return None
+
+
+def _subset_base(ast: Any) -> tuple[str, ...] | None:
+    """For ``base[?condition]`` or ``base[*]`` over a path (the items are some of the
+    elements of the array at ``base``, themselves): the names of ``base``, else None. An error
+    in an item then names its position in that array, not in the subset."""
+    if isinstance(ast, dict) and ast.get("type") == "subexpression":  # a.b[*]: a, then b[*]
+        head = [_source_path(child) for child in ast["children"][:-1]]
+        tail = _subset_base(ast["children"][-1])
+        if tail is None or any(part is None for part in head):
+            return None
+        return tuple(name for part in head for name in part or ()) + tail
+    if not isinstance(ast, dict) or ast.get("type") not in ("filter_projection", "projection"):
+        return None
+    left, right = ast["children"][0], ast["children"][1]
+    if right.get("type") not in ("identity", "current"):
+        return None
+    return _source_path(left)
 
 
 def _json_path(names: tuple[str, ...] | None) -> str:
@@ -329,7 +348,8 @@ class _Planner:
             common["put"] = py_literal(tuple(rule.target))
         if isinstance(rule, EachRule):
             ast, _ = parse_expression(rule.each, self.spec.display)
-            path = _json_path(_source_path(ast))
+            base = _subset_base(ast)
+            path = _json_path(base if base is not None else _source_path(ast))
             read = list(reads(ast))
             when = self.code(rule.when, condition=True) if rule.when else None
             if rule.when:
@@ -337,6 +357,7 @@ class _Planner:
             items = self.code(rule.each)
             inline = self.inline_scope(rule.rules)
             scope = None if inline else self.scope(rule.rules, f"_map_{len(self.scopes)}")
+            common["base"] = py_literal(base) if base is not None else None
             return RulePlan(kind="each", path=py_literal(path), expr=items, when=when,
                             scope=scope, inline=inline,
                             reads=py_literal(tuple(dict.fromkeys(read))), **common)

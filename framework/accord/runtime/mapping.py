@@ -19,6 +19,7 @@ __all__ = [
     "fail",
     "has_path",
     "is_empty",
+    "item_position",
     "json_path",
     "key_parts",
     "key_text",
@@ -120,16 +121,32 @@ def _inside(prefix: str, index: int, inner: str | None) -> str:
     return f"{prefix}[{index}]{rest}"
 
 
+def item_position(record: Any, base: tuple[str, ...], item: Any, fallback: int) -> int:
+    """Where ``item`` sits in the array at ``base`` in ``record``: an ``each`` over a filter
+    maps some of that array's elements, and an error in one names its place in the source
+    (``$.lines[3]``), not in the subset. ``fallback`` when it is not found there. Runs only
+    on the error path."""
+    node = record
+    for key in base:
+        node = node.get(key) if isinstance(node, dict) else None
+    if isinstance(node, list):
+        for position, element in enumerate(node):
+            if element is item:
+                return position
+    return fallback
+
+
 def nested(error: TransformError, prefix: str, index: int, *,
-           target: str | None = None) -> TransformError:
+           target: str | None = None, at: int | None = None) -> TransformError:
     """``error`` raised inside item ``index`` of the array at ``prefix`` (in the record), which
-    the ``each`` writes to the output array at ``target``."""
+    the ``each`` writes to the output array at ``target``. ``at``: the item's position in the
+    source array when it differs from ``index`` (an ``each`` over a filter)."""
     inner_target = error.target
     if target is not None:
         inner_target = _inside(target, index, error.target)
     return TransformError(error.message, error_class=error.error_class,
-                          path=_inside(prefix, index, error.path), rule=error.rule,
-                          target=inner_target)
+                          path=_inside(prefix, index if at is None else at, error.path),
+                          rule=error.rule, target=inner_target)
 
 
 def json_path(names: tuple[str | int, ...]) -> str:
