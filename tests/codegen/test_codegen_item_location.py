@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 from accord.errors import TransformError
-
-from tests.codegen.spec_modules import module
+from spec_modules import module
 
 
 def _record(first_role: str | None) -> dict[str, Any]:
