@@ -273,3 +273,22 @@ def test_docs_describe_every_function() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "functions.md").read_text("utf-8")
     for name in jmes.FUNCTIONS:
         assert f"`{name}(" in docs, name
+
+
+def test_money_arithmetic_is_exact_beyond_28_digits() -> None:
+    """add/subtract/multiply never round (Decimal's default context keeps 28 digits)."""
+    a, b = -979_999_999_999_977_482_001_863_147_521, 970_000_000_000_000_000_000_000_000_002
+    for fn in (compile_expression("add(a, b)"), compile_expression("multiply(a, b)"),
+               compile_expression("subtract(a, b)")):
+        assert fn({"a": a, "b": b}) in (a + b, a * b, a - b)
+    assert compile_expression("add(a, b)")({"a": a, "b": b}) == a + b
+    assert compile_expression("multiply(a, b)")({"a": a, "b": b}) == a * b
+    assert reference_search("subtract(a, b)", {"a": a, "b": b}) == a - b
+
+
+@pytest.mark.parametrize("expression", ["add(a, b)", "subtract(a, b)", "multiply(a, a)"])
+def test_money_beyond_exact_range_is_an_invalid_value(expression: str) -> None:
+    """A hostile amount ('1E+999999999') is an error, never a million-digit number."""
+    with pytest.raises(ExpressionError) as raised:
+        compile_expression(expression)({"a": "1E+999999999", "b": "1"})
+    assert raised.value.kind == "invalid-value"

@@ -23,9 +23,13 @@ import json
 from decimal import (
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
+    Context,
     Decimal,
+    DecimalException,
     DivisionByZero,
+    Inexact,
     InvalidOperation,
+    Overflow,
     localcontext,
 )
 from typing import Any
@@ -121,6 +125,19 @@ def to_decimal(name: str, value: Any) -> Decimal:
     return Decimal(value)
 
 
+#: add, subtract and multiply are exact: this context never rounds; a result that would need
+#: more than EXACT_DIGITS significant digits (or an exponent beyond +-999,999) is an
+#: invalid-value error, never a silently rounded amount nor a million-digit number.
+EXACT_DIGITS = 200
+_EXACT = Context(prec=EXACT_DIGITS, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999,
+                 traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
+
+
+def _too_big(name: str) -> None:
+    invalid_value(name, f"the exact result needs more than {EXACT_DIGITS} significant digits "
+                        "or is out of range")
+
+
 def from_decimal(value: Decimal) -> int | float:
     """An exact decimal back to a JSON number: ``int`` when integral, else the nearest float."""
     if value == value.to_integral_value():
@@ -136,10 +153,14 @@ def from_decimal(value: Decimal) -> int | float:
 )
 def _add(*amounts: Any) -> int | float:
     """Exact decimal sum of two or more amounts."""
-    total = Decimal(0)
-    for amount in amounts:
-        total += to_decimal("add", amount)
-    return from_decimal(total)
+    values = [to_decimal("add", amount) for amount in amounts]
+    try:
+        total = values[0]
+        for value in values[1:]:
+            total = _EXACT.add(total, value)
+        return from_decimal(_EXACT.plus(total))
+    except DecimalException:
+        _too_big("add")
 
 
 @function(
@@ -150,7 +171,11 @@ def _add(*amounts: Any) -> int | float:
 )
 def _subtract(amount: Any, minus: Any) -> int | float:
     """Exact decimal difference."""
-    return from_decimal(to_decimal("subtract", amount) - to_decimal("subtract", minus))
+    left, right = to_decimal("subtract", amount), to_decimal("subtract", minus)
+    try:
+        return from_decimal(_EXACT.subtract(left, right))
+    except DecimalException:
+        _too_big("subtract")
 
 
 @function(
@@ -161,10 +186,14 @@ def _subtract(amount: Any, minus: Any) -> int | float:
 )
 def _multiply(*amounts: Any) -> int | float:
     """Exact decimal product of two or more amounts (e.g. hours x rate)."""
-    product = Decimal(1)
-    for amount in amounts:
-        product *= to_decimal("multiply", amount)
-    return from_decimal(product)
+    values = [to_decimal("multiply", amount) for amount in amounts]
+    try:
+        product = values[0]
+        for value in values[1:]:
+            product = _EXACT.multiply(product, value)
+        return from_decimal(_EXACT.plus(product))
+    except DecimalException:
+        _too_big("multiply")
 
 
 @function(
@@ -179,6 +208,8 @@ def _divide(amount: Any, by: Any) -> int | float:
         return from_decimal(to_decimal("divide", amount) / to_decimal("divide", by))
     except (DivisionByZero, InvalidOperation):
         invalid_value("divide", "division by zero")
+    except DecimalException:
+        _too_big("divide")
 
 
 #: ``round``'s quantum for each number of places: ``2`` -> ``Decimal('0.01')``.
