@@ -32,7 +32,7 @@ from decimal import (
     Overflow,
     localcontext,
 )
-from typing import Any
+from typing import Any, NoReturn
 
 from accord.runtime.jmes.core import invalid_type, invalid_value, is_number, is_true
 from accord.runtime.jmes.signature import Param, function
@@ -133,7 +133,7 @@ _EXACT = Context(prec=EXACT_DIGITS, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin
                  traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
 
 
-def _too_big(name: str) -> None:
+def _too_big(name: str) -> NoReturn:
     invalid_value(name, f"the exact result needs more than {EXACT_DIGITS} significant digits "
                         "or is out of range")
 
