@@ -4,13 +4,11 @@ output is valid against the mapping's target contract."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+import corpus
 import orjson
 import pytest
-
-import corpus
 from accord.errors import TransformError
 from accord.runtime.validate import compile_validator
 from accord.workspace import load_workspace

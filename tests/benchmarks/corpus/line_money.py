@@ -41,7 +41,8 @@ def records(n: int, seed: int = 7) -> list[dict[str, Any]]:
                 hours, quantity = None, rnd.choice([0.25, 0.5, 1.5, 2.75])
                 price, family = rnd.choice([123.45, 88.8, 1999.99, 0.1]), "Expenses"
             lines.append({
-                "attributes": {"type": "OpportunityLineItem", "url": f"{URL}/OpportunityLineItem/{line_id}"},
+                "attributes": {"type": "OpportunityLineItem",
+                               "url": f"{URL}/OpportunityLineItem/{line_id}"},
                 "Id": line_id, "OpportunityId": opp, "ProductCode": f"SKU-{rnd.randint(100, 999)}",
                 "Name": f"{family or 'Misc'} item {j}", "Family": family,
                 "Active__c": rnd.random() < 0.85, "Quantity": quantity, "UnitPrice": price,

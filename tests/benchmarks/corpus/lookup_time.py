@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from accord.errors import TransformError
 
 _TABLES = Path(__file__).resolve().parent / "mappings" / "lookups"

@@ -1,0 +1,161 @@
+"""The benchmark corpus, timed: each generated transformer against its hand-written twin, and
+``accord run`` end to end against a minimal hand-written pipeline, in one run.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_corpus.py [--records 4000] [--repeat 7]
+[--only NAME ...] [--no-run]``
+
+For each mapping of ``tests/benchmarks/corpus`` (generated afresh into a temporary folder):
+
+- transform: ``applies`` -> ``transform`` -> ``key`` over the same parsed records, generated
+  and hand-written passes interleaved (A B A B ...), best pass of each; the ratio is generated
+  records/s over hand-written records/s. Targets (issue 12): median >= 0.9x, none below 0.8x.
+- end to end: ``accord run``'s runner (``accord.run.run_mapping``: resolve the module and the
+  target contract, compile the validator, stream JSONL in, map, validate, write JSONL and dead
+  letters) against a minimal hand-written pipeline (1 MiB buffered reads and writes, orjson
+  -> the twin's transform -> jsonschema-rs ``is_valid`` -> orjson), interleaved, best of each.
+  Target: >= 0.9x.
+
+The outputs are compared before anything is timed (``test_corpus.py`` does the same in the
+suite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "framework"))
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402 - after the path tweak
+from accord.errors import TransformError  # noqa: E402
+from accord.run import run_mapping  # noqa: E402
+from accord.runtime.validate import compile_validator  # noqa: E402
+from accord.workspace import load_workspace  # noqa: E402
+
+BUFFER = 1 << 20
+
+
+def transform_pass(impl: Any, records: list[dict[str, Any]]) -> float:
+    applies, transform, key = impl.applies, impl.transform, impl.key
+    start = time.perf_counter()
+    for record in records:
+        if applies(record):
+            try:
+                transform(record)
+            except TransformError:
+                continue
+            key(record)
+    return time.perf_counter() - start
+
+
+def hand_pipeline(hand: Any, schema: dict[str, Any], source: Path, out: Path,
+                  dead: Path) -> None:
+    """What an expert writes without accord: parse, map, validate, write (1 MiB buffers)."""
+    validator = compile_validator(schema)
+    applies, transform, is_valid = hand.applies, hand.transform, validator.is_valid
+    loads, dumps = orjson.loads, orjson.dumps
+    with source.open("rb", buffering=BUFFER) as lines, out.open("wb", buffering=BUFFER) as good, \
+            dead.open("wb", buffering=BUFFER) as bad:
+        for number, line in enumerate(lines, 1):
+            record = loads(line)
+            if not applies(record):
+                continue
+            try:
+                result = transform(record)
+            except TransformError as error:
+                bad.write(dumps({"line_number": number, "message": str(error)}) + b"\n")
+                continue
+            if is_valid(result):
+                good.write(dumps(result) + b"\n")
+            else:
+                bad.write(dumps({"line_number": number, "class": "data_quality"}) + b"\n")
+
+
+def interleaved(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Best wall time of ``a`` and of ``b``, run in turn."""
+    best_a = best_b = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        a()
+        best_a = min(best_a, time.perf_counter() - start)
+        start = time.perf_counter()
+        b()
+        best_b = min(best_b, time.perf_counter() - start)
+    return best_a, best_b
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=4000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--only", nargs="*", choices=corpus.NAMES)
+    parser.add_argument("--no-run", action="store_true", help="skip the end-to-end comparison")
+    args = parser.parse_args()
+    workspace = load_workspace(corpus.WORKSPACE)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        modules = corpus.generate(tmp)
+        print(f"{'mapping':15s} {'KB/rec':>6s} {'generated rec/s':>16s} {'hand rec/s':>11s} "
+              f"{'ratio':>6s} {'run rec/s':>10s} {'hand pipeline':>13s} {'run ratio':>9s}")
+        for case in corpus.CASES:
+            if args.only and case.name not in args.only:
+                continue
+            module = modules[case.name]
+            records = case.records(args.records)
+            for record in records[:500]:  # honest twins first
+                if module.applies(record) and case.hand.applies(record):
+                    try:
+                        mine = module.transform(record)
+                    except TransformError:
+                        continue
+                    assert orjson.dumps(mine, option=orjson.OPT_SORT_KEYS) == orjson.dumps(
+                        case.hand.transform(record), option=orjson.OPT_SORT_KEYS), case.name
+            size = sum(len(orjson.dumps(r)) for r in records) / len(records) / 1024
+            gen, hand = interleaved(lambda m=module, r=records: transform_pass(m, r),
+                                    lambda h=case.hand, r=records: transform_pass(h, r),
+                                    args.repeat)
+            row = [case.name, size, len(records) / gen, len(records) / hand, hand / gen]
+            if not args.no_run:
+                source = tmp / f"{case.name}.jsonl"
+                source.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+                schema = workspace.contracts.bundle(*module.TARGET["contract"].split("@"))
+                spec = case.spec
+
+                def accord_run(spec: Path = spec, source: Path = source) -> None:
+                    run_mapping(spec, input=source, output=tmp / "out.jsonl",
+                                dead_letter=tmp / "dead.jsonl", workspace=corpus.WORKSPACE,
+                                progress=False)
+
+                def by_hand(hand: Any = case.hand, schema: Any = schema,
+                            source: Path = source) -> None:
+                    hand_pipeline(hand, schema, source, tmp / "hout.jsonl", tmp / "hdead.jsonl")
+
+                accord_run()  # the module is imported once, as in a long-lived process
+                ran, piped = interleaved(accord_run, by_hand, max(3, args.repeat // 2))
+                row += [len(records) / ran, len(records) / piped, piped / ran]
+            rows.append(row)
+            print(f"{row[0]:15s} {row[1]:6.1f} {row[2]:16,.0f} {row[3]:11,.0f} {row[4]:5.2f}x"
+                  + (f" {row[5]:10,.0f} {row[6]:13,.0f} {row[7]:8.2f}x" if len(row) > 5 else ""),
+                  flush=True)
+    ratios = [row[4] for row in rows]
+    print(f"\ntransform: median {statistics.median(ratios):.2f}x, lowest {min(ratios):.2f}x "
+          f"(targets: median >= 0.9x, none below 0.8x)")
+    if rows and len(rows[0]) > 5:
+        runs = [row[7] for row in rows]
+        print(f"end to end: median {statistics.median(runs):.2f}x, lowest {min(runs):.2f}x "
+              "(target >= 0.9x)")
+
+
+if __name__ == "__main__":
+    main()
