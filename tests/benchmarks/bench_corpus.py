@@ -40,7 +40,7 @@ import corpus  # noqa: E402 - after the path tweak
 from accord.errors import TransformError  # noqa: E402
 from accord.run import run_mapping  # noqa: E402
 from accord.runtime.validate import compile_validator  # noqa: E402
-from accord.workspace import load_workspace  # noqa: E402
+from accord import load_workspace  # noqa: E402
 
 BUFFER = 1 << 20
 

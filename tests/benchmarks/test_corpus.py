@@ -11,7 +11,7 @@ import orjson
 import pytest
 from accord.errors import TransformError
 from accord.runtime.validate import compile_validator
-from accord.workspace import load_workspace
+from accord import load_workspace
 
 
 @pytest.fixture(scope="module")
