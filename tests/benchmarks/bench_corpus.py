@@ -37,10 +37,10 @@ sys.path.insert(0, str(HERE.parents[1] / "framework"))
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402 - after the path tweak
+from accord import load_workspace  # noqa: E402
 from accord.errors import TransformError  # noqa: E402
 from accord.run import run_mapping  # noqa: E402
 from accord.runtime.validate import compile_validator  # noqa: E402
-from accord import load_workspace  # noqa: E402
 
 BUFFER = 1 << 20
 

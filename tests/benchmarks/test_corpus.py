@@ -9,9 +9,9 @@ from typing import Any
 import corpus
 import orjson
 import pytest
+from accord import load_workspace
 from accord.errors import TransformError
 from accord.runtime.validate import compile_validator
-from accord import load_workspace
 
 
 @pytest.fixture(scope="module")
