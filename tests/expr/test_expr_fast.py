@@ -21,6 +21,10 @@ MONEY = st.one_of(
     st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False).map(float),
     st.sampled_from([0.1, 0.2, 2.675, -2.675, 187.5, 1e16, 1e-7, -0.0, 0.005, 1.005]),
     st.booleans(), st.none(), st.text(max_size=4), st.sampled_from(["12.50", "x"]),
+    # floats of at most two decimals (the typed fast path), up to and past its bound (1e13)
+    st.integers(-(10**16), 10**16).map(lambda cents: cents / 100),
+    st.floats(min_value=9.99e12, max_value=1.001e13).map(lambda x: round(x, 2)),
+    st.sampled_from([99.99, 0.01, -0.01, 125.0, 7.5, 0.35, 1999.99, 9999999999999.99]),
 )
 
 
@@ -51,6 +55,13 @@ def test_fast_paths_are_bound() -> None:
 def test_multiply_and_add(amounts: list[Any]) -> None:
     same("multiply", *amounts)
     same("add", *amounts)
+
+
+@settings(max_examples=600, deadline=None)
+@given(MONEY, MONEY)
+def test_multiply_of_two(amount: Any, factor: Any) -> None:
+    """The two-argument path (quantity x price) handles ints and two-decimal floats inline."""
+    same("multiply", amount, factor)
 
 
 @settings(max_examples=400, deadline=None)

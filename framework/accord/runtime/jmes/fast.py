@@ -60,12 +60,28 @@ def fast_functions() -> dict[str, Callable[..., Any]]:
 
     def fn_multiply(amount: Any, *more: Any) -> Any:
         """``multiply``: exact product of ints and floats (see the module docstring)."""
-        if len(more) == 1 and type(amount) is int:  # hours x rate: one call, no loop
-            factor = _scaled(more[0])
-            if factor is not None:
-                product = amount * factor[0]
+        if len(more) == 1:  # quantity x price: ints and floats of two decimals inline
+            factor = more[0]
+            kind = type(amount)
+            if kind is int:
+                left, scale = amount, 0
+            elif (kind is float and -_CENTS_BOUND < amount < _CENTS_BOUND
+                  and (left := round(amount * 100)) / 100 == amount):
+                scale = 2
+            else:
+                left = None
+            kind = type(factor)
+            if left is None:
+                pass
+            elif kind is int:
+                product = left * factor
                 if -_LIMIT < product < _LIMIT:
-                    return _unscaled(product, factor[1])
+                    return _unscaled(product, scale) if scale else product
+            elif (kind is float and -_CENTS_BOUND < factor < _CENTS_BOUND
+                  and (right := round(factor * 100)) / 100 == factor):
+                product = left * right
+                if -_LIMIT < product < _LIMIT:
+                    return _unscaled(product, scale + 2)
         scaled = _scaled(amount)
         if scaled is not None:
             product, scale = scaled
@@ -209,12 +225,27 @@ _POWERS: list[int] = [10**n for n in range(64)]
 _EXACT = 1e16
 
 
+#: A float below this in magnitude that is the nearest float to ``c / 100`` for an integer
+#: ``c`` spells exactly that decimal: no other decimal of at most two places rounds to it (its
+#: spacing, 2**-9 at most, is far below 0.01), so ``repr`` (the shortest decimal that rounds
+#: to it) is that one.
+_CENTS_BOUND = 1e13
+
+
 def _scaled(value: Any) -> tuple[int, int] | None:
-    """``(n, k)`` with value == n x 10^-k exactly as ``Decimal(repr(value))``; None to decline."""
+    """``(n, k)`` with value == n x 10^-k exactly as ``Decimal(repr(value))``; None to decline.
+
+    Typed fast paths first: an int is itself; a float of at most two decimals (money, hours:
+    ``187.5``, ``99.99``, ``125.0``) is found by one multiply, ``round`` and a division that
+    checks it, without writing its ``repr``."""
     kind = type(value)
     if kind is int:
         return value, 0
     if kind is float:
+        if -_CENTS_BOUND < value < _CENTS_BOUND:
+            cents = round(value * 100)
+            if cents / 100 == value:  # true division of ints is correctly rounded
+                return cents, 2
         if value.is_integer() and -_EXACT < value < _EXACT:  # 125.0: Decimal('125.0')
             return int(value) * 10, 1
         text = repr(value)
