@@ -121,7 +121,10 @@ class ScopePlan:
 
     def uses(self, name: str) -> bool:
         """Whether a rule (or an item rule pasted in) reads the local ``name`` (``data``,
-        ``parent_data``, ``item_data``)."""
+        ``parent_data``, ``item_data``). ``transform`` defines ``parent`` (None) also when only
+        ``parent_data`` is read (``parent().x`` at the top level: null)."""
+        if name == "parent" and self.name == "transform" and self.uses("parent_data"):
+            return True
         return any(code.uses(name) for r in self.rules for code in (r.expr, r.when)
                    if code is not None) or any(r.inline.uses(name) for r in self.rules
                                                if r.inline is not None)
@@ -238,11 +241,21 @@ def _trees(rules: tuple[Rule, ...]) -> list[Any]:
 class _Planner:
     def __init__(self, spec: MappingSpec, lookups: dict[str, Lookup],
                  nulls: frozenset[str] = frozenset()) -> None:
-        from accord.expr import SharedFilters, emit_function, emit_inline, shared_filter_keys
+        from accord.expr import (
+            SharedFilters,
+            emit_function,
+            emit_inline,
+            shared_filter_keys,
+            shared_map_key,
+        )
 
         self.emit_function = emit_function
         self.emit_inline = emit_inline
         self.shared_filter_keys = shared_filter_keys
+        self.shared_map_key = shared_map_key
+        #: in the item rules of an ``each`` pasted into its loop: the ``map()`` results over
+        #: the same items computed earlier, by the key of the map's body (see ``reused``)
+        self.reuse: dict[str, str] = {}
         #: the filters the rules of the scope being planned share (computed once, in a local)
         self.shared: SharedFilters | None = None
         self.spec = spec
@@ -298,6 +311,19 @@ class _Planner:
             raise _NotInline
         call = f"{self.compile(expr)}(record, root=root, parent=parent)"
         return Code([], f"_j.is_true({call})" if condition else call)
+
+    def reused(self, expr: Expr) -> Code | None:
+        """An item rule's expression read from the ``map()`` of the same expression over the
+        same items that an earlier rule of the record computed (``sum(map(&multiply(q, p),
+        lines[?x]))`` before ``each: lines[?x]`` with ``multiply(q, p)``): element
+        ``len(mapped)`` of that list is this item's value (expressions are pure)."""
+        if self.locals is not _ITEM or not self.reuse:
+            return None
+        local = self.reuse.get(self.shared_map_key(expr.text) or "")
+        if local is None:
+            return None
+        return Code([f"# computed once, in {local}, with the earlier map() over these items"],
+                    f"{local}[len(mapped)]")
 
     def table(self, rule: FieldRule) -> str | None:
         ref = rule.lookup
@@ -355,7 +381,12 @@ class _Planner:
             if rule.when:
                 read[:0] = reads(parse_expression(rule.when, self.spec.display)[0])
             items = self.code(rule.each)
+            mapped = self.shared.mapped if self.shared is not None else {}
+            saved_reuse, self.reuse = self.reuse, {
+                key: local for (elements, key), local in mapped.items()
+                if elements == items.value}
             inline = self.inline_scope(rule.rules)
+            self.reuse = saved_reuse
             scope = None if inline else self.scope(rule.rules, f"_map_{len(self.scopes)}")
             common["base"] = py_literal(base) if base is not None else None
             return RulePlan(kind="each", path=py_literal(path), expr=items, when=when,
@@ -372,7 +403,7 @@ class _Planner:
             if names is None and len(reads(ast)) == 1:  # `to_string(user.id)`: name user.id
                 names = reads(ast)[0]
             read.extend(reads(ast))
-            expr = self.code(rule.expr)
+            expr = self.reused(rule.expr) or self.code(rule.expr)
         present = None
         if rule.has_default and rule.default_on is DefaultOn.MISSING and pure is not None:
             present = py_literal(pure)

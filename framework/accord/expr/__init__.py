@@ -51,6 +51,7 @@ from accord.expr.compiled import (
     emit_function,
     emit_inline,
     shared_filter_keys,
+    shared_map_key,
 )
 from accord.expr.parse import parse
 from accord.expr.reference import reference_options, reference_search
@@ -66,4 +67,5 @@ __all__ = [
     "reference_options",
     "reference_search",
     "shared_filter_keys",
+    "shared_map_key",
 ]

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.errors import ExpressionError
-from accord.expr.emitter import Emitter, SharedFilters, filter_keys
+from accord.expr.emitter import Emitter, SharedFilters, expression_key, filter_keys
 from accord.expr.literals import comment_text
 from accord.expr.parse import Node, parse
 from accord.runtime import jmes
 from accord.runtime.jmes import Function
 
 __all__ = ["CompiledExpression", "InlineCode", "SharedFilters", "compile_expression",
-           "emit_function", "emit_inline", "shared_filter_keys"]
+           "emit_function", "emit_inline", "shared_filter_keys", "shared_map_key"]
 
 
 def emit_function(
@@ -107,6 +107,7 @@ def emit_inline(
     """
     tree = parse(expression) if tree is None else tree  # ``tree``: already parsed, as above
     before = dict(shared.known) if shared is not None else {}
+    mapped_before = dict(shared.mapped) if shared is not None else {}
     emitter = Emitter(expression, functions, indent=0, first_temp=first_temp, objects=objects,
                       shared=shared, top=current, contexts=contexts)
     value = emitter.cond(tree, current) if condition else emitter.visit(tree, current)
@@ -114,6 +115,7 @@ def emit_inline(
         if shared is not None:  # the caller emits a function call instead: nothing computed
             shared.known.clear()
             shared.known.update(before)
+            shared.mapped = mapped_before
         return None
     return InlineCode(tuple(emitter.lines), value, emitter.counter + 1)
 
@@ -132,6 +134,15 @@ def shared_filter_keys(expressions: Sequence[str | Node]) -> SharedFilters:
         for key in filter_keys(tree):
             counts[key] = counts.get(key, 0) + 1
     return SharedFilters(frozenset(key for key, count in counts.items() if count > 1))
+
+
+def shared_map_key(expression: str) -> str | None:
+    """The key under which :class:`SharedFilters` ``mapped`` holds a ``map()`` whose body is
+    ``expression`` (None when such a value is never shared, or it does not parse)."""
+    try:
+        return expression_key(parse(expression))
+    except ExpressionError:
+        return None
 
 
 def _one_line(expression: str) -> str:

@@ -25,7 +25,7 @@ from accord.expr.parse import Node, function_column
 from accord.runtime import jmes
 from accord.runtime.jmes import FUNCTIONS, Function
 
-__all__ = ["Emitter", "SharedFilters", "filter_keys"]
+__all__ = ["Emitter", "SharedFilters", "expression_key", "filter_keys"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.get\((?:'[^'\\]*'|\"[^\"\\]*\")\)")
@@ -112,6 +112,12 @@ class SharedFilters:
     wanted: frozenset[str]
     known: dict[str, str] = field(default_factory=dict)
     recording: bool = True
+    #: ``map(&body, <shared filter>)`` computed unconditionally: (the local holding the
+    #: filter's elements, :func:`expression_key` of ``body``) -> the local holding the list of
+    #: results, one per element, in order. An ``each`` over the same elements reads its item's
+    #: value there instead of computing ``body`` again (the product of a line is computed once
+    #: for the line and its total).
+    mapped: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def _filter_key(node: Node) -> str | None:
@@ -121,6 +127,22 @@ def _filter_key(node: Node) -> str | None:
     if right["type"] not in ("identity", "current") and not _field_names(right):
         return None
     return repr((left, condition))
+
+
+def expression_key(node: Node) -> str | None:
+    """The identity of an expression an ``each`` item may share with a ``map()`` body (its
+    AST), or None when it must not be shared: it reads ``root()`` or ``parent()`` (which differ
+    between the two places), or it is a plain field read (cheaper to read again)."""
+    if node["type"] in ("field", "subexpression") and _field_names(node):
+        return None
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.get("type") == "function_expression" and current.get("value") in (
+                "root", "parent"):
+            return None
+        stack.extend(child for child in current.get("children", ()) if isinstance(child, dict))
+    return repr(node)
 
 
 def filter_keys(node: Node) -> list[str]:
@@ -584,6 +606,10 @@ class Emitter:
         fused = self._money_text(node, current)
         if fused is not None:
             return fused
+        if name == "map" and name not in self.extra:
+            mapped = self._map(node, current)
+            if mapped is not None:
+                return mapped
         if (name == "join" and name not in self.extra and count == 2
                 and node["children"][0]["type"] == "literal"
                 and isinstance(node["children"][0]["value"], str)):
@@ -596,6 +622,35 @@ class Emitter:
             else:
                 arguments.append(self.operand(self.visit(child, current)))
         return f"{reference}({', '.join(arguments)})"
+
+    def _map(self, node: Node, current: str) -> str | None:
+        """``map(&body, values)`` as a loop pasted here: no function for the reference, so the
+        expression stays inline and ``values`` may read a filter shared with other rules.
+        None when it does not apply (another first argument, nesting too deep)."""
+        expref, values_node = node["children"]
+        if expref["type"] != "expref" or self.depth >= _MAX_DEPTH:
+            return None
+        values = self.operand(self.visit(values_node, current))
+        body = expref["children"][0]
+        result = self.tmp()
+        element = self.tmp("_e")
+        with self.nested(levels=2, loops=1) as lines:
+            value = self.visit(body, element)
+            self.emit(f"{result}.append({value})")
+        self.emit(f"if isinstance({values}, list):")
+        self.emit(f"    {result} = []")
+        self.emit(f"    for {element} in {values}:")
+        self.lines.extend(lines)
+        self.emit("else:  # not an array: map() raises its type error")
+        self.emit(f"    {result} = _j.fn_map(lambda _: None, {values})")
+        shared = self.shared
+        if (shared is not None and shared.recording and values in shared.known.values()
+                and self.indent == self.top_indent and not self.depth):
+            key = expression_key(body)
+            if key is not None:
+                self.emit(f"# {result}: kept for the items of {values} (one per element)")
+                shared.mapped[(values, key)] = result
+        return result
 
     def _join(self, glue: str, values: str) -> str:
         """``join('<glue>', values)``: ``str.join`` on an array of strings, without a call of
