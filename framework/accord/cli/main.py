@@ -27,9 +27,49 @@ COMMANDS: dict[str, str] = {
 }
 
 
+#: name -> the first sentence of the command's help: what ``accord --help`` lists, without
+#: importing every command (``tests/test_cli_help.py`` keeps each equal to the command's own).
+SUMMARIES: dict[str, str] = {
+    "check": "Check the workspace at PATH: contracts, systems, mappings.",
+    "compat": "Compare two versions of a JSON Schema (YAML or JSON files).",
+    "diff": "List each change from CONTRACT@OLD to CONTRACT@NEW (under the contract's "
+            "compatibility mode, breaking first) and the mapping rules that read or write its "
+            "pointer.",
+    "generate": "Compile every mapping spec into generated/<flow>/<name>.py.",
+    "init": "Scaffold a new accord workspace in DIRECTORY (one contract, a mappings folder, a "
+            "README).",
+    "pipeline": "Run the governed pipeline over the workspace at PATH: check, generated code "
+                "is fresh, golden examples pass.",
+    "promote": "Promote CONTRACT@VERSION when every gate criterion passes: the workspace checks "
+               "clean, generated code is fresh, golden examples pass, it is compatible with the "
+               "released history under its mode and its version bump is right.",
+    "run": "Stream INPUT through the generated transformer for MAPPING (a spec path, a spec "
+           "name or a generated module path), validate each output against the target schema, "
+           "and write failures to the dead-letter file.",
+    "schema": "Print the JSON Schema of the NAME file format (mapping or lookup).",
+    "system": "Systems and their API descriptions.",
+    "test": "Run accord's tests of a workspace.",
+}
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, from :data:`SUMMARIES` (a command without one is imported)."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            summary = SUMMARIES.get(name)
+            if summary is None:
+                command = self.get_command(ctx, name)
+                rows.append((name, command.get_short_help_str(limit) if command else ""))
+            else:
+                rows.append((name, click.Command(name, help=summary).get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
