@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 __all__ = [
     "Diagnostic",
@@ -138,10 +137,14 @@ def junit_cases(diagnostics: Sequence[Diagnostic], *, suite: str = "accord") -> 
 def _xml_text(text: str) -> str:
     """``text`` escaped for XML 1.0: markup escaped, and characters XML cannot carry at all
     (C0 controls such as ESC, surrogates, U+FFFE/U+FFFF) written as ``\\uXXXX``."""
+    from xml.sax.saxutils import escape  # here: it imports urllib, http and email (slow)
+
     return escape(_XML_INVALID.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def _xml_attr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
     return quoteattr(_XML_INVALID.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 

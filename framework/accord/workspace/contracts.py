@@ -16,17 +16,16 @@ import difflib
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import referencing
-import referencing.exceptions
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    import referencing
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from accord import codes, fsio
 from accord.diagnostics import Diagnostic, relative
@@ -60,8 +59,16 @@ X_ACCORD_SCHEMA: dict[str, Any] = {
     },
 }
 
-_META = Draft202012Validator(Draft202012Validator.META_SCHEMA)
-_X_ACCORD = Draft202012Validator(X_ACCORD_SCHEMA)
+
+
+@cache
+def _meta_validators() -> tuple[Draft202012Validator, Draft202012Validator]:
+    """The JSON Schema 2020-12 meta-schema and the x-accord block's schema, compiled once when
+    a contract is first checked (``accord run`` never loads jsonschema)."""
+    from jsonschema import Draft202012Validator
+
+    return (Draft202012Validator(Draft202012Validator.META_SCHEMA),
+            Draft202012Validator(X_ACCORD_SCHEMA))
 
 
 def urn(name: str, version: str) -> str:
@@ -186,11 +193,16 @@ class ContractRegistry:
     # -- references -----------------------------------------------------------------------
     @cached_property
     def resource_registry(self) -> referencing.Registry[Any]:
+        import referencing
+        from referencing.jsonschema import DRAFT202012
+
         resources = [(c.urn, DRAFT202012.create_resource(c.schema)) for c in self]
         registry: referencing.Registry[Any] = referencing.Registry().with_resources(resources)
         return registry
 
     def validator(self, contract: Contract) -> Draft202012Validator:
+        from jsonschema import Draft202012Validator
+
         return Draft202012Validator(
             contract.schema, registry=self.resource_registry,
             format_checker=Draft202012Validator.FORMAT_CHECKER,
@@ -268,14 +280,20 @@ def _rewrite_refs(node: Any, owner: Contract, prefix: str, registry: ContractReg
 
 # -- loading ------------------------------------------------------------------------------
 
-def load_contracts(root: Path) -> ContractRegistry:
-    """Load and check every contract under ``root/contracts/canonical``."""
+def load_contracts(root: Path, *, checked: bool = True,
+                   entities: Iterable[str] | None = None) -> ContractRegistry:
+    """Load and check every contract under ``root/contracts/canonical``.
+
+    ``checked=False`` only reads them (no meta-schema, ``x-accord``, reference, example or
+    lock checks, and jsonschema is not imported); ``entities`` reads only those entities and
+    the ones they reference (by urn or path), transitively. Both are for running a mapping:
+    its target is compiled by the validator anyway, and ``accord check`` reports findings."""
     canonical = root / "contracts" / "canonical"
     registry = ContractRegistry(root)
     diags = registry.diagnostics
     lock_path = root / "contracts" / "registry.lock"
     try:
-        registry.lock = RegistryLock.load(lock_path)
+        registry.lock = RegistryLock.load(lock_path) if checked else None
     except LoadError as exc:
         diags.extend(exc.diagnostics)
         registry.lock = None
@@ -285,24 +303,25 @@ def load_contracts(root: Path) -> ContractRegistry:
 
     by_path: dict[Path, Contract] = {}
     broken_paths: set[Path] = set()
-    for entry in sorted(canonical.iterdir()):
+
+    def load_entity(entry: Path) -> None:
         shown = relative(entry, root)
         if entry.name.startswith("."):
-            continue
+            return
         if not entry.is_dir():
             diags.append(Diagnostic(
                 codes.CONTRACT_LAYOUT, "unexpected file in contracts/canonical", shown, 1, 1,
                 hint="contracts live at contracts/canonical/<entity>/<MAJOR.MINOR.PATCH>.yaml"))
-            continue
+            return
         if not _NAME.match(entry.name):
             diags.append(Diagnostic(
                 codes.CONTRACT_LAYOUT, f"contract name {entry.name!r} is not snake_case", shown,
                 hint="rename the folder to lower snake_case, e.g. time_entry"))
-            continue
+            return
         for file in sorted(entry.iterdir()):
             if file.name.startswith("."):
                 continue
-            contract = _load_one(root, entry.name, file, diags)
+            contract = _load_one(root, entry.name, file, diags, checked)
             if contract is None:
                 registry.broken.add(urn(entry.name, file.stem))
                 broken_paths.add(Path(os.path.realpath(file)))
@@ -310,17 +329,32 @@ def load_contracts(root: Path) -> ContractRegistry:
                 registry.contracts[(contract.name, contract.version)] = contract
                 by_path[Path(os.path.realpath(file))] = contract
 
+    if entities is None:
+        for entry in sorted(canonical.iterdir()):
+            load_entity(entry)
+    else:  # these entities and every entity they reference, in turn
+        pending, loaded = set(entities), set()
+        while pending:
+            for name in sorted(pending):
+                if (canonical / name).is_dir():
+                    load_entity(canonical / name)
+            loaded |= pending
+            pending = {name for contract in registry for name in _referenced(contract)
+                       if name not in loaded}
+
     # relative-path $refs become urns, so the rest of accord only ever sees urns
     for contract in list(registry.contracts.values()):
         contract.schema = _resolve_paths(contract, by_path, broken_paths, diags)
-    _check_refs(registry, diags)
-    _check_cycles(registry, diags)
-    _check_examples(registry, diags)
-    _check_lock(registry, diags)
+    if checked:
+        _check_refs(registry, diags)
+        _check_cycles(registry, diags)
+        _check_examples(registry, diags)
+        _check_lock(registry, diags)
     return registry
 
 
-def _load_one(root: Path, name: str, file: Path, diags: list[Diagnostic]) -> Contract | None:
+def _load_one(root: Path, name: str, file: Path, diags: list[Diagnostic],
+              checked: bool = True) -> Contract | None:
     shown = relative(file, root)
     if file.suffix not in (".yaml", ".yml") or file.is_dir():
         diags.append(Diagnostic(
@@ -347,7 +381,8 @@ def _load_one(root: Path, name: str, file: Path, diags: list[Diagnostic]) -> Con
                                                            "`$id:` and `type: object`"))
         return None
     ok = True
-    for error in _META.iter_errors(data):
+    meta, x_accord_schema = _meta_validators() if checked else (None, None)
+    for error in meta.iter_errors(data) if meta is not None else ():
         ok = False
         ptr = _pointer(error.absolute_path)
         diags.append(doc.diagnostic(
@@ -372,7 +407,8 @@ def _load_one(root: Path, name: str, file: Path, diags: list[Diagnostic]) -> Con
                  f"{version}, status: draft, compatibility: BACKWARD, owner: <team>}}`"))
         ok = False
     else:
-        for error in _X_ACCORD.iter_errors(x_accord):
+        for error in (x_accord_schema.iter_errors(x_accord)
+                      if x_accord_schema is not None else ()):
             ok = False
             ptr = join_pointer("/x-accord", *error.absolute_path)
             diags.append(doc.diagnostic(codes.CONTRACT_X_ACCORD, f"x-accord: {error.message}", ptr,
@@ -446,6 +482,19 @@ def _resolve_paths(contract: Contract, by_path: dict[Path, Contract], broken: se
     return result
 
 
+def _referenced(contract: Contract) -> set[str]:
+    """The entities a contract's ``$ref``s point into (``urn:accord:contract:<entity>:...``
+    or ``../<entity>/<version>.yaml``)."""
+    names = set()
+    for ref in _refs(contract.schema):
+        base = ref.split("#", 1)[0]
+        if base.startswith(URN_PREFIX):
+            names.add(base[len(URN_PREFIX):].partition(":")[0])
+        elif base and _is_path_ref(ref):
+            names.add((contract.path.parent / base).resolve().parent.name)
+    return names
+
+
 def _is_path_ref(ref: str) -> bool:
     return not ref.startswith(("#", "urn:", "http://", "https://")) and bool(ref.split("#")[0])
 
@@ -464,6 +513,8 @@ def _ref_sites(node: Any, ptr: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _check_refs(registry: ContractRegistry, diags: list[Diagnostic]) -> None:
+    import referencing.exceptions
+
     for contract in registry:
         resolver = registry.resource_registry.resolver(base_uri=contract.urn)
         for ptr, ref in _ref_sites(contract.schema):
@@ -560,6 +611,8 @@ def _local_cycles(contract: Contract, diags: list[Diagnostic]) -> None:
 
 
 def _check_examples(registry: ContractRegistry, diags: list[Diagnostic]) -> None:
+    import referencing.exceptions
+
     for contract in registry:
         examples = contract.schema.get("examples", [])
         if not isinstance(examples, list):

@@ -26,12 +26,13 @@ import copy
 import hashlib
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from accord import codes, fsio
 from accord.diagnostics import Diagnostic, Severity, relative
@@ -116,7 +117,15 @@ SYSTEM_SCHEMA: dict[str, Any] = {
         },
     },
 }
-_VALIDATOR = Draft202012Validator(SYSTEM_SCHEMA)
+
+
+@cache
+def _system_validator() -> Draft202012Validator:
+    """The format of system.yaml, compiled when a system is first loaded (importing this
+    module, as ``accord run`` does, loads no jsonschema)."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(SYSTEM_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -255,6 +264,8 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
     """A ``oneOf`` failure reported as the errors of the branch whose type fits the value."""
     if error.validator != "oneOf" or not error.context:
         return [error]
+    from jsonschema import Draft202012Validator
+
     branches = error.validator_value
     for index, branch in enumerate(branches):
         if Draft202012Validator({"type": branch.get("type")}).is_valid(error.instance):
@@ -301,7 +312,7 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
         diags.extend(exc.diagnostics)
         return None
     data = doc.data
-    errors = [leaf for error in _VALIDATOR.iter_errors(data) for leaf in _leaves(error)]
+    errors = [leaf for error in _system_validator().iter_errors(data) for leaf in _leaves(error)]
     found = []
     for error in errors:
         pointer, key = _pointer_for(error)
