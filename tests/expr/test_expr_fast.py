@@ -46,7 +46,8 @@ def same(name: str, *args: Any) -> None:
 
 
 def test_fast_paths_are_bound() -> None:
-    for name in ("join", "to_string", "multiply", "add", "round", "format_date"):
+    for name in ("join", "to_string", "multiply", "add", "round", "format_date", "to_date",
+                 "to_timestamp", "sha256", "uuid5", "lookup", "coalesce", "upper", "lower"):
         assert getattr(jmes, f"fn_{name}") is not FUNCTIONS[name].checked
 
 
@@ -187,3 +188,30 @@ def test_join_with_a_literal_glue_is_inlined_as_the_checked_join(values: Any) ->
     compiled = compile_expression("join('-', v)")
     assert "'-'.join(" in compiled.source
     assert outcome(compiled, {"v": values}) == outcome(FUNCTIONS["join"].checked, "-", values)
+
+
+TEXT_ARGUMENTS = st.one_of(
+    st.text(max_size=6), st.none(), st.integers(-3, 3), st.booleans(),
+    st.lists(st.text(max_size=2), max_size=2), st.dictionaries(st.text(max_size=2),
+                                                               st.integers(), max_size=2),
+    DATES, st.sampled_from(["dns", "URL", "oid", "x500", "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+                            "not-a-uuid", "café", "2026-11-02T09:30:00.250-05:00"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT_ARGUMENTS, TEXT_ARGUMENTS, st.lists(TEXT_ARGUMENTS, max_size=2))
+def test_string_date_and_identifier_functions(first: Any, second: Any, more: list[Any]) -> None:
+    """The fast paths of the string, date and identifier functions agree with the checked ones
+    (value and type, or the same error) on any arguments."""
+    for name in ("to_date", "to_timestamp", "sha256", "upper", "lower"):
+        same(name, first)
+    same("to_date", first, "%Y-%m-%d")
+    same("to_timestamp", first, "%Y-%m-%d")
+    same("uuid5", first, second)
+    same("uuid5", "url", first)
+    same("coalesce", first, second, *more)
+    table = {"a": 1, "b": None, "c": [1], "true": "T", "1": "one"}
+    same("lookup", table, first)
+    same("lookup", table, first, second)
+    same("lookup", first, second)

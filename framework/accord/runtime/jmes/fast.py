@@ -18,9 +18,13 @@ Results of 28 digits or more (where ``Decimal``'s default context would round), 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
+from datetime import UTC as _UTC
 from datetime import datetime
 from functools import lru_cache
+from hashlib import sha1 as _sha1
+from hashlib import sha256 as _sha256
 from operator import attrgetter
 from typing import Any
 
@@ -180,7 +184,97 @@ def fast_functions() -> dict[str, Callable[..., Any]]:
     return {"fn_join": fn_join, "fn_to_string": fn_to_string, "fn_multiply": fn_multiply,
             "fn_add": fn_add, "fn_round": fn_round, "fn_format_date": fn_format_date,
             "round_to_string": round_to_string,
-            "multiply_round_to_string": multiply_round_to_string}
+            "multiply_round_to_string": multiply_round_to_string, **_text_functions()}
+
+
+def _text_functions() -> dict[str, Callable[..., Any]]:
+    """Fast paths of the string, date and identifier functions: a string argument goes
+    straight to the ``str``/``datetime``/``hashlib`` call the checked function makes; anything
+    else (null, another type, an optional argument) to the checked function."""
+    checked = {name: FUNCTIONS[name].checked
+               for name in ("to_date", "to_timestamp", "sha256", "uuid5", "lookup", "coalesce",
+                            "upper", "lower")}
+    to_date, to_timestamp = checked["to_date"], checked["to_timestamp"]
+    sha256, uuid5, lookup = checked["sha256"], checked["uuid5"], checked["lookup"]
+    upper, lower = checked["upper"], checked["lower"]
+
+    def fn_to_date(value: Any, *layout: Any) -> Any:
+        """``to_date``: an ISO 8601 string's date."""
+        if type(value) is str and not layout:
+            try:
+                return datetime.fromisoformat(value).date().isoformat()
+            except ValueError:  # the checked path raises the invalid-value error
+                pass
+        return to_date(value, *layout)
+
+    def fn_to_timestamp(value: Any, *layout: Any) -> Any:
+        """``to_timestamp``: an ISO 8601 string as RFC 3339 UTC."""
+        if type(value) is str and not layout:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return to_timestamp(value)
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(_UTC).replace(tzinfo=None)
+            return moment.isoformat(
+                timespec="microseconds" if moment.microsecond else "seconds") + "Z"
+        return to_timestamp(value, *layout)
+
+    def fn_sha256(value: Any) -> Any:
+        """``sha256``: a string's UTF-8 bytes hashed directly."""
+        if type(value) is str:
+            return _sha256(value.encode("utf-8")).hexdigest()
+        return sha256(value)
+
+    def fn_uuid5(namespace: Any, name: Any) -> Any:
+        """``uuid5``: a known namespace and a string name, hashed as ``uuid.uuid5`` does."""
+        if type(namespace) is str and type(name) is str:
+            space = _namespace_bytes(namespace)
+            if space is not None:
+                digest = bytearray(_sha1(space + name.encode("utf-8")).digest()[:16])
+                digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+                digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+                text = digest.hex()
+                return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        return uuid5(namespace, name)
+
+    def fn_lookup(table: Any, key: Any, *default: Any) -> Any:
+        """``lookup``: a string key in an object."""
+        if type(key) is str and type(table) is dict and len(default) <= 1:
+            return table.get(key, default[0] if default else None)
+        return lookup(table, key, *default)
+
+    def fn_coalesce(*values: Any) -> Any:
+        """``coalesce``: the first argument that is not null."""
+        for value in values:
+            if value is not None:
+                return value
+        return None
+
+    def fn_upper(text: Any) -> Any:
+        return text.upper() if type(text) is str else upper(text)
+
+    def fn_lower(text: Any) -> Any:
+        return text.lower() if type(text) is str else lower(text)
+
+    return {"fn_to_date": fn_to_date, "fn_to_timestamp": fn_to_timestamp,
+            "fn_sha256": fn_sha256, "fn_uuid5": fn_uuid5, "fn_lookup": fn_lookup,
+            "fn_coalesce": fn_coalesce, "fn_upper": fn_upper, "fn_lower": fn_lower}
+
+
+@lru_cache(maxsize=32)
+def _namespace_bytes(namespace: str) -> bytes | None:
+    """The 16 bytes of a ``uuid5`` namespace (dns/url/oid/x500 or a UUID), None when invalid
+    (the checked path raises the error)."""
+    known = {"dns": uuid.NAMESPACE_DNS, "url": uuid.NAMESPACE_URL, "oid": uuid.NAMESPACE_OID,
+             "x500": uuid.NAMESPACE_X500}
+    space = known.get(namespace.lower())
+    if space is None:
+        try:
+            space = uuid.UUID(namespace)
+        except ValueError:
+            return None
+    return space.bytes
 
 
 #: ``strftime`` directives whose output is a zero-padded number (years from 1000 on).
