@@ -294,14 +294,14 @@ def _fsync_dir(folder: str) -> None:
 class _Atomic:
     """A temp file beside ``target`` that replaces it on :meth:`commit`."""
 
-    def __init__(self, target: _Target, shown: str) -> None:
+    def __init__(self, target: _Target, shown: str, buffering: int = -1) -> None:
         self.target, self.shown = target, shown
         folder, name = os.path.split(target.real)
         try:
             fd, self.temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
         except OSError as exc:
             raise _write_error(shown, exc) from None
-        self.file: IO[bytes] = os.fdopen(fd, "wb")
+        self.file: IO[bytes] = os.fdopen(fd, "wb", buffering)
         keep = target.mode & 0o7777 if target.mode is not None else 0o666 & ~_umask()
         with contextlib.suppress(OSError):
             os.fchmod(fd, keep)
@@ -326,10 +326,11 @@ class _Atomic:
 
 @contextlib.contextmanager
 def open_output(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None,
-                display: str | None = None) -> Iterator[IO[bytes]]:
+                display: str | None = None, buffering: int = -1) -> Iterator[IO[bytes]]:
     """A binary file to write ``path`` through. A regular file is replaced atomically when the
-    block ends without an exception (and left as it was otherwise); a FIFO or a character
-    device is written into directly."""
+    block ends without an exception (and left as it was otherwise), written through a buffer
+    of ``buffering`` bytes (the default size when -1); a FIFO or a character device is written
+    into directly."""
     shown = display or os.fspath(path)
     target = _target(path, root, shown)
     if _streamed(target.mode):
@@ -345,7 +346,7 @@ def open_output(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | 
             with contextlib.suppress(OSError):
                 handle.close()
         return
-    atomic = _Atomic(target, shown)
+    atomic = _Atomic(target, shown, buffering)
     try:
         yield atomic.file
     except OSError as exc:

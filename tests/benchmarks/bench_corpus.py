@@ -130,10 +130,10 @@ def main() -> None:
                 source = tmp / f"{case.name}.jsonl"
                 source.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
                 schema = workspace.contracts.bundle(*module.TARGET["contract"].split("@"))
-                spec = case.spec
+                generated = tmp / f"{case.name}.py"
 
-                def accord_run(spec: Path = spec, source: Path = source) -> None:
-                    run_mapping(spec, input=source, output=tmp / "out.jsonl",
+                def accord_run(generated: Path = generated, source: Path = source) -> None:
+                    run_mapping(str(generated), input=source, output=tmp / "out.jsonl",
                                 dead_letter=tmp / "dead.jsonl", workspace=corpus.WORKSPACE,
                                 progress=False)
 
