@@ -301,7 +301,8 @@ class _Planner:
             inline = self.emit_inline(expr.text, self.locals.current,
                                       objects=dict(self.locals.objects), condition=condition,
                                       first_temp=self.temp, shared=self.shared,
-                                      contexts=dict(self.locals.contexts), tree=tree)
+                                      contexts=dict(self.locals.contexts), tree=tree,
+                                      hoist=self.hoist)
         except ExpressionError as exc:
             raise self._failed(expr, exc) from None
         if inline is not None:
@@ -324,6 +325,18 @@ class _Planner:
             return None
         return Code([f"# computed once, in {local}, with the earlier map() over these items"],
                     f"{local}[len(mapped)]")
+
+    def hoist(self, value: Any) -> str:
+        """A module constant holding a read-only table literal of an expression (the table of
+        ``lookup(`{...}`, key)``), shared by every expression that spells the same one."""
+        literal = py_literal(value)
+        for const, _, existing in self.tables:
+            if existing == literal:
+                return const
+        const = f"_LOOKUP_{len(self.tables)}"
+        self.tables.append((const, comment_text(f"table literal in {self.spec.display}"),
+                            literal))
+        return const
 
     def table(self, rule: FieldRule) -> str | None:
         ref = rule.lookup

@@ -88,6 +88,7 @@ def emit_inline(
     shared: SharedFilters | None = None,
     contexts: Mapping[str, str] | None = None,
     tree: Node | None = None,
+    hoist: Callable[[Any], str] | None = None,
 ) -> InlineCode | None:
     """``expression`` evaluated on the local ``current``, as statements for the caller's body.
 
@@ -104,12 +105,14 @@ def emit_inline(
     share (see :func:`shared_filter_keys`); this one reads the locals earlier ones computed,
     and records the ones it computes (unless ``shared.recording`` is False). ``contexts``
     renames the locals ``root()`` and ``parent()`` read (``{"parent": "record"}``).
+    ``hoist(value)`` names a read-only object literal (a ``lookup()`` table) as a constant of
+    the embedding module; without it such expressions are not inlined.
     """
     tree = parse(expression) if tree is None else tree  # ``tree``: already parsed, as above
     before = dict(shared.known) if shared is not None else {}
     mapped_before = dict(shared.mapped) if shared is not None else {}
     emitter = Emitter(expression, functions, indent=0, first_temp=first_temp, objects=objects,
-                      shared=shared, top=current, contexts=contexts)
+                      shared=shared, top=current, contexts=contexts, hoist=hoist)
     value = emitter.cond(tree, current) if condition else emitter.visit(tree, current)
     if emitter.preamble or emitter.constants:
         if shared is not None:  # the caller emits a function call instead: nothing computed

@@ -37,6 +37,9 @@ _MIRROR = {"lt": "gt", "lte": "gte", "gt": "lt", "gte": "lte", "eq": "eq", "ne":
 #: (CPython refuses more than 20 statically nested blocks).
 _MAX_DEPTH = 8
 _NUMBER_CHECK = "type({0}) in (int, float)"
+#: Functions whose string case is a ``str`` method call pasted inline (see ``_text_method``).
+_TEXT_METHODS = frozenset(("upper", "lower", "trim", "replace", "split", "starts_with",
+                           "ends_with", "substring", "contains"))
 #: Functions the fused money helpers stand for (not fused when the caller redefines one).
 _FUSED_NAMES = ("to_string", "round", "multiply")
 
@@ -173,8 +176,12 @@ class Emitter:
         shared: SharedFilters | None = None,
         top: str | None = None,
         contexts: Mapping[str, str] | None = None,
+        hoist: Callable[[Any], str] | None = None,
     ) -> None:
         self.expression = expression
+        #: names a read-only object literal at module level (inline code has no keyword
+        #: defaults to hold it); None: a keyword default of the function
+        self.hoist = hoist
         #: filters shared with other expressions of the function, on the value ``top``
         self.shared = shared
         self.top = top
@@ -445,7 +452,10 @@ class Emitter:
         return name
 
     def constant(self, value: Any) -> str:
-        """A keyword default ``_k<N>`` holding a container literal that is only ever read."""
+        """A keyword default ``_k<N>`` holding a container literal that is only ever read (an
+        object: a module constant, when the caller hoists them)."""
+        if self.hoist is not None and isinstance(value, dict):
+            return self.hoist(value)
         name = self.tmp("_k")
         self.constants.append((name, py_literal(value)))
         return name
@@ -610,6 +620,24 @@ class Emitter:
             mapped = self._map(node, current)
             if mapped is not None:
                 return mapped
+        if name == "coalesce" and name not in self.extra:
+            values = [self.operand(self.visit(child, current)) for child in node["children"]]
+            chosen = values[-1]
+            for value in reversed(values[:-1]):
+                chosen = f"({value} if {value} is not None else {chosen})"
+            return chosen
+        if name in _TEXT_METHODS and name not in self.extra:
+            text = self._text_method(name, node, current)
+            if text is not None:
+                return text
+        if (name == "lookup" and name not in self.extra
+                and _read_only_table(name, node["children"][0])):
+            table = self.constant(node["children"][0]["value"])
+            rest = [self.operand(self.visit(child, current)) for child in node["children"][1:]]
+            key = rest[0]
+            default = rest[1] if len(rest) > 1 else "None"
+            return (f"({table}.get({key}, {default}) if type({key}) is str "
+                    f"else _j.fn_lookup({table}, {', '.join(rest)}))")
         if (name == "join" and name not in self.extra and count == 2
                 and node["children"][0]["type"] == "literal"
                 and isinstance(node["children"][0]["value"], str)):
@@ -651,6 +679,41 @@ class Emitter:
                 self.emit(f"# {result}: kept for the items of {values} (one per element)")
                 shared.mapped[(values, key)] = result
         return result
+
+    def _text_method(self, name: str, node: Node, current: str) -> str | None:
+        """``upper(x)``, ``trim(x, 'c')``, ``replace(x, 'a', 'b')``, ``split(x, ',')``,
+        ``substring(x, `0`, `4`)``, ``starts_with(x, 'p')``, ``contains(x, 's')``...: the
+        ``str`` method the function calls, inline, when ``x`` is a string and the other
+        arguments are literals it accepts; the function itself (its value or error) for
+        anything else. None when the arguments are not such literals."""
+        first, *rest = node["children"]
+        if any(child["type"] != "literal" for child in rest):
+            return None
+        values = [child["value"] for child in rest]
+        strings = all(type(value) is str for value in values)
+        whole = all(type(value) is int and value >= 0 for value in values)
+        if name in ("upper", "lower") and not values:
+            method = f".{name}()"
+        elif name == "trim" and strings:
+            method = f".strip({', '.join(py_literal(v) for v in values)})"
+        elif name == "replace" and strings and values[0]:
+            method = f".replace({py_literal(values[0])}, {py_literal(values[1])})"
+        elif name == "split" and strings and values[0]:
+            method = f".split({py_literal(values[0])})"
+        elif name in ("starts_with", "ends_with") and strings:
+            method = f".{name.replace('_', '')}({py_literal(values[0])})"
+        elif name == "substring" and whole and values:
+            end = f"{values[0] + values[1]}" if len(values) > 1 else ""
+            method = f"[{values[0]}:{end}]"
+        elif name == "contains" and strings:
+            method = ""
+        else:
+            return None
+        subject = self.bind(self.visit(first, current))  # a name: `1.upper()` would not parse
+        arguments = ", ".join([subject, *(py_literal(v) for v in values)])
+        fast = f"{py_literal(values[0])} in {subject}" if name == "contains" else \
+            f"{subject}{method}"
+        return f"({fast} if type({subject}) is str else _j.fn_{name}({arguments}))"
 
     def _join(self, glue: str, values: str) -> str:
         """``join('<glue>', values)``: ``str.join`` on an array of strings, without a call of
