@@ -18,7 +18,10 @@ COMMANDS: dict[str, str] = {
     "compat": "accord.cli.compat_cmd:compat_command",
     "check": "accord.cli.check_cmd:check",
     "generate": "accord.cli.generate_cmd:generate",
-    "init": "accord.cli.init_cmd:init",
+    "init": "Scaffold a workspace in DIRECTORY to learn from and build on: part of the "
+            "canonical model (customer and its shared types) with its lock, one system with a "
+            "small API description, one mapping with a lookup table and golden examples, and "
+            "its generated transformer.",
     "pipeline": "accord.cli.pipeline_cmd:pipeline",
     "schema": "accord.cli.schema_cmd:schema",
     "test": "accord.cli.test_cmd:test",
