@@ -83,20 +83,20 @@ def transform(record: Any) -> dict[str, Any]:
         out['Reference'] = value
 
     # mappings/invoice-to-status/xero_invoice.yaml:18 Contact.ContactID
+    _t2 = data.get('customer')
+    if not isinstance(_t2, dict):
+        _t2 = {}
+    # _t2: the object at customer (or {}), kept for later rules
     try:
-        _t2 = ((data.get('customer') or {}).get('external_ids') or {}).get('xero_accounting')
+        _t3 = (_t2.get('external_ids') or {}).get('xero_accounting')
     except AttributeError:
-        _t2 = None
-    value = _t2
+        _t3 = None
+    value = _t3
     if value is not None:
         _o1['ContactID'] = value
 
     # mappings/invoice-to-status/xero_invoice.yaml:19 Contact.Name
-    try:
-        _t3 = (data.get('customer') or {}).get('name')
-    except AttributeError:
-        _t3 = None
-    value = _t3
+    value = _t2.get('name')
     if value is not None:
         _o1['Name'] = value
     if _o1:  # Contact

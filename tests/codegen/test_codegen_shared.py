@@ -67,3 +67,30 @@ def test_filters_on_other_values_than_the_record_are_not_shared(tmp_path: Path) 
     mod, _ = module(tmp_path, fields)
     for record in RECORDS:
         assert mod.transform(record) == expected(rules, record), record
+
+
+PATHS = {"c": "a.b.c", "d": "a.b.d", "x": "a.x", "deep": "a.b.e.f", "other": "z.y",
+         "under": "a.b.c"}
+PATH_RECORDS: list[Any] = [
+    {"a": {"b": {"c": 1, "d": [2], "e": {"f": False}}, "x": "s"}, "z": {"y": 0}},
+    {"a": {"b": "not an object", "x": None}},
+    {"a": {"b": [1, 2], "x": 0}},
+    {"a": {"b": {}}}, {"a": []}, {"a": "text"}, {"a": 5}, {"a": None}, {}, "not an object",
+    {"a": {"b": {"c": None, "e": "x"}}},
+]
+
+
+def test_objects_several_paths_go_through_are_read_once(tmp_path: Path) -> None:
+    fields = "".join(f"  {target}: \"{text}\"\n" for target, text in PATHS.items()
+                     if target != "under")
+    fields += "  under: {expr: \"a.b.c\", when: \"a.x\"}\n"
+    mod, text = module(tmp_path, fields)
+    assert text.count(".get('a')") == 1  # `a` read once, into a local every later rule reads
+    assert text.count(".get('b')") == 1
+    assert "the object at a.b (or {})" in text
+    for record in PATH_RECORDS:
+        want = expected({k: v for k, v in PATHS.items() if k != "under"}, record)
+        if reference_search("a.x", record) not in (None, False, "", [], {}):
+            if reference_search("a.b.c", record) is not None:
+                want["under"] = reference_search("a.b.c", record)
+        assert mod.transform(record) == want, record

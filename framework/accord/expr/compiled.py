@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.errors import ExpressionError
-from accord.expr.emitter import Emitter, SharedFilters, expression_key, filter_keys
+from accord.expr.emitter import (
+    Emitter,
+    SharedFilters,
+    expression_key,
+    filter_keys,
+    path_prefixes,
+)
 from accord.expr.literals import comment_text
 from accord.expr.parse import Node, parse
 from accord.runtime import jmes
@@ -111,6 +117,7 @@ def emit_inline(
     tree = parse(expression) if tree is None else tree  # ``tree``: already parsed, as above
     before = dict(shared.known) if shared is not None else {}
     mapped_before = dict(shared.mapped) if shared is not None else {}
+    objects_before = dict(shared.objects_at) if shared is not None else {}
     emitter = Emitter(expression, functions, indent=0, first_temp=first_temp, objects=objects,
                       shared=shared, top=current, contexts=contexts, hoist=hoist)
     value = emitter.cond(tree, current) if condition else emitter.visit(tree, current)
@@ -119,6 +126,7 @@ def emit_inline(
             shared.known.clear()
             shared.known.update(before)
             shared.mapped = mapped_before
+            shared.objects_at = objects_before
         return None
     return InlineCode(tuple(emitter.lines), value, emitter.counter + 1)
 
@@ -129,6 +137,7 @@ def shared_filter_keys(expressions: Sequence[str | Node]) -> SharedFilters:
     a text or an AST already parsed. Expressions that do not parse are left out
     (``emit_inline`` reports them)."""
     counts: dict[str, int] = {}
+    paths: dict[str, int] = {}
     for expression in expressions:
         try:
             tree = parse(expression) if isinstance(expression, str) else expression
@@ -136,7 +145,10 @@ def shared_filter_keys(expressions: Sequence[str | Node]) -> SharedFilters:
             continue
         for key in filter_keys(tree):
             counts[key] = counts.get(key, 0) + 1
-    return SharedFilters(frozenset(key for key, count in counts.items() if count > 1))
+        for key in path_prefixes(tree):
+            paths[key] = paths.get(key, 0) + 1
+    return SharedFilters(frozenset(key for key, count in counts.items() if count > 1),
+                         paths=frozenset(key for key, count in paths.items() if count > 1))
 
 
 def shared_map_key(expression: str) -> str | None:

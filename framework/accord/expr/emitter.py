@@ -25,7 +25,8 @@ from accord.expr.parse import Node, function_column
 from accord.runtime import jmes
 from accord.runtime.jmes import FUNCTIONS, Function
 
-__all__ = ["Emitter", "SharedFilters", "expression_key", "filter_keys"]
+__all__ = ["Emitter", "SharedFilters", "expression_key", "filter_keys", "path_key",
+           "path_prefixes"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.get\((?:'[^'\\]*'|\"[^\"\\]*\")\)")
@@ -121,6 +122,11 @@ class SharedFilters:
     #: value there instead of computing ``body`` again (the product of a line is computed once
     #: for the line and its total).
     mapped: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Objects several path reads go through (``order.customer`` of ``order.customer.id`` and
+    #: ``order.customer.name``): :func:`path_key` of the wanted prefixes, and the locals holding
+    #: the object at each one computed so far (``{}`` when it is not an object).
+    paths: frozenset[str] = frozenset()
+    objects_at: dict[str, str] = field(default_factory=dict)
 
 
 def _filter_key(node: Node) -> str | None:
@@ -146,6 +152,18 @@ def expression_key(node: Node) -> str | None:
             return None
         stack.extend(child for child in current.get("children", ()) if isinstance(child, dict))
     return repr(node)
+
+
+def path_key(names: list[str] | tuple[str, ...]) -> str:
+    """The identity of the path ``names`` from the current value (see ``SharedFilters``)."""
+    return repr(tuple(names))
+
+
+def path_prefixes(node: Node) -> list[str]:
+    """The :func:`path_key` of every proper prefix of a pure path expression (``a.b.c``:
+    ``a`` and ``a.b``); nothing for other expressions."""
+    names = _field_names(node)
+    return [path_key(names[:length]) for length in range(1, len(names))]
 
 
 def filter_keys(node: Node) -> list[str]:
@@ -264,8 +282,42 @@ class Emitter:
         (or any false value: "", 0, [], {}) reads on as ``{}`` without raising, and only a
         true non-object (a string, a number, a non-empty array) raises AttributeError, which
         gives null. On a name the caller declared an object (``objects``), the read of its
-        field is a plain ``.get``, returned unbound when it is the only step."""
-        alias = self.objects.get(current)
+        field is a plain ``.get``, returned unbound when it is the only step. A prefix other
+        rules read too (``SharedFilters.paths``) is read once into an object local."""
+        if self.shared is not None and current == self.top and len(names) > 1:
+            for length in range(len(names) - 1, 0, -1):
+                base = self._object_at(names[:length], current)
+                if base is not None:
+                    return self._read_from(base, names[length:])
+        return self._read_from(self.objects.get(current), names, current)
+
+    def _object_at(self, names: list[str], current: str) -> str | None:
+        """The local holding the object at ``names`` from the top value (``{}`` when it is
+        not an object), computed here at its first unconditional read; None when that path
+        is not shared."""
+        assert self.shared is not None
+        key = path_key(names)
+        known = self.shared.objects_at.get(key)
+        if known is not None:
+            return known
+        if (key not in self.shared.paths or not self.shared.recording
+                or self.indent != self.top_indent or self.depth):
+            return None
+        parent = self._object_at(names[:-1], current) if len(names) > 1 else None
+        if parent is not None:
+            value = self._read_from(parent, names[-1:])
+        else:
+            value = self.bind(self._read_from(self.objects.get(current), names, current))
+        local = value if value.startswith("_t") and _is_name(value) else self.bind(value)
+        self.emit(f"if not isinstance({local}, dict):")
+        self.emit(f"    {local} = {{}}")
+        self.emit(f"# {local}: the object at {'.'.join(names)} (or {{}}), kept for later rules")
+        self.shared.objects_at[key] = local
+        return local
+
+    def _read_from(self, alias: str | None, names: list[str], current: str = "") -> str:
+        """``names`` read from ``alias`` (a local known to hold an object or ``{}``), else from
+        ``current`` (any value)."""
         if alias is not None:
             chain = f"{alias}.get({names[0]!r})"
             if len(names) == 1:
