@@ -3,8 +3,11 @@ command's heavy dependencies (schemathesis, pact) load only when it runs."""
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -18,10 +21,7 @@ COMMANDS: dict[str, str] = {
     "compat": "accord.cli.compat_cmd:compat_command",
     "check": "accord.cli.check_cmd:check",
     "generate": "accord.cli.generate_cmd:generate",
-    "init": "Scaffold a workspace in DIRECTORY to learn from and build on: part of the "
-            "canonical model (customer and its shared types) with its lock, one system with a "
-            "small API description, one mapping with a lookup table and golden examples, and "
-            "its generated transformer.",
+    "init": "accord.cli.init_cmd:init",
     "pipeline": "accord.cli.pipeline_cmd:pipeline",
     "schema": "accord.cli.schema_cmd:schema",
     "test": "accord.cli.test_cmd:test",
@@ -30,29 +30,26 @@ COMMANDS: dict[str, str] = {
 }
 
 
-#: name -> the first sentence of the command's help: what ``accord --help`` lists, without
-#: importing every command (``tests/test_cli_help.py`` keeps each equal to the command's own).
-SUMMARIES: dict[str, str] = {
-    "check": "Check the workspace at PATH: contracts, systems, mappings.",
-    "compat": "Compare two versions of a JSON Schema (YAML or JSON files).",
-    "diff": "List each change from CONTRACT@OLD to CONTRACT@NEW (under the contract's "
-            "compatibility mode, breaking first) and the mapping rules that read or write its "
-            "pointer.",
-    "generate": "Compile every mapping spec into generated/<flow>/<name>.py.",
-    "init": "Scaffold a new accord workspace in DIRECTORY (one contract, a mappings folder, a "
-            "README).",
-    "pipeline": "Run the governed pipeline over the workspace at PATH: check, generated code "
-                "is fresh, golden examples pass.",
-    "promote": "Promote CONTRACT@VERSION when every gate criterion passes: the workspace checks "
-               "clean, generated code is fresh, golden examples pass, it is compatible with the "
-               "released history under its mode and its version bump is right.",
-    "run": "Stream INPUT through the generated transformer for MAPPING (a spec path, a spec "
-           "name or a generated module path), validate each output against the target schema, "
-           "and write failures to the dead-letter file.",
-    "schema": "Print the JSON Schema of the NAME file format (mapping or lookup).",
-    "system": "Systems and their API descriptions.",
-    "test": "Run accord's tests of a workspace.",
-}
+def summary(name: str) -> str | None:
+    """The help text of command ``name`` read from its module's source (its docstring), so
+    that ``accord --help`` imports no command; None when the command does not take its help
+    from a plain docstring (it is imported then)."""
+    module_name, attribute = COMMANDS[name].split(":")
+    spec = importlib.util.find_spec(module_name)
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        tree = ast.parse(Path(spec.origin).read_text("utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == attribute:
+            calls = [d for d in node.decorator_list if isinstance(d, ast.Call)
+                     and isinstance(d.func, ast.Attribute) and d.func.attr in ("command", "group")]
+            if any(k.arg in ("help", "short_help") for call in calls for k in call.keywords):
+                return None
+            return ast.get_docstring(node)
+    return None
 
 
 class LazyGroup(click.Group):
@@ -60,17 +57,15 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The command list, from :data:`SUMMARIES` (a command without one is imported)."""
+        """The command list, each line from the command's docstring (:func:`summary`)."""
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
         rows = []
         for name in names:
-            summary = SUMMARIES.get(name)
-            if summary is None:
-                command = self.get_command(ctx, name)
-                rows.append((name, command.get_short_help_str(limit) if command else ""))
-            else:
-                rows.append((name, click.Command(name, help=summary).get_short_help_str(limit)))
+            text = summary(name)
+            command = (click.Command(name, help=text) if text is not None
+                       else self.get_command(ctx, name))
+            rows.append((name, command.get_short_help_str(limit) if command else ""))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
