@@ -81,7 +81,9 @@ class Workspace:
         each expected output against its spec's target."""
         from accord.codegen.examples import run_examples
 
-        return run_examples(self.root, self.mappings, only, resolver=self.resolver)
+        rendered = {file.spec: file.text for file in self.rendered[0]} if only is None else None
+        return run_examples(self.root, self.mappings, only, resolver=self.resolver,
+                            rendered=rendered)
 
     def check(self) -> list[Diagnostic]:
         """Every finding in the workspace, errors first."""

@@ -16,6 +16,7 @@ import linecache
 import os
 import re
 import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -230,9 +231,12 @@ def _schema_violations(root: Path, spec: MappingSpec, example: Example,
 
 
 def run_examples(root: Path, mappings: MappingSet, only: str | None = None, *,
-                 resolver: SchemaResolver | None = None
+                 resolver: SchemaResolver | None = None,
+                 rendered: Mapping[str, str] | None = None
                  ) -> tuple[list[ExampleResult], list[Diagnostic]]:
-    """Run the examples of every spec (or of the spec named ``only``).
+    """Run the examples of every spec (or of the spec named ``only``). ``rendered`` holds
+    modules the generator already rendered from these specs (by spec display path): reused,
+    not rendered again.
 
     With ``resolver``, each golden output is also validated against the spec's target schema
     (ACC444, located in the example file); a violation fails the example.
@@ -250,7 +254,8 @@ def run_examples(root: Path, mappings: MappingSet, only: str | None = None, *,
         if not spec.examples:
             continue
         try:
-            text = render_spec(spec, mappings.lookups, resolver)
+            text = (rendered or {}).get(spec.display) or render_spec(spec, mappings.lookups,
+                                                                     resolver)
         except AccordError as exc:
             diags.extend(exc.diagnostics or [spec.document.diagnostic(CODE_ERROR, str(exc))])
             continue
