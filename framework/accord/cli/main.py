@@ -3,7 +3,6 @@ command's heavy dependencies (schemathesis, pact) load only when it runs."""
 
 from __future__ import annotations
 
-import ast
 import importlib
 import importlib.util
 import sys
@@ -34,6 +33,8 @@ def summary(name: str) -> str | None:
     """The help text of command ``name`` read from its module's source (its docstring), so
     that ``accord --help`` imports no command; None when the command does not take its help
     from a plain docstring (it is imported then)."""
+    import ast  # here: only --help needs it
+
     module_name, attribute = COMMANDS[name].split(":")
     spec = importlib.util.find_spec(module_name)
     if spec is None or spec.origin is None:

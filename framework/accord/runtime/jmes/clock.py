@@ -23,8 +23,10 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 from accord.runtime.jmes.core import invalid_value
 from accord.runtime.jmes.library import from_decimal, to_decimal
@@ -154,6 +156,8 @@ def _hours_between(start: str | None, end: str | None) -> int | float | None:
 
 @lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: loaded on the first conversion
+
     if name.upper() in ("UTC", "Z"):
         return ZoneInfo("UTC")
     try:
