@@ -241,12 +241,12 @@ def transform(record: Any) -> dict[str, Any]:
     if ((data.get('payRate') is not None) and ((data.get('payType') == 'Hourly') or (data.get('payPeriod') == 'Year'))):
         _t19 = (data.get('payPeriod') == 'Year')
         _t20 = data.get('payRate')
-        _t21 = (_t20.split(' ') if type(_t20) is str else _j.fn_split(_t20, ' '))
+        _t21 = (_t20.split(' ') if type(_t20) is str else None if _t20 is None else _j.fn_split(_t20, ' '))
         _t22 = (_t21[0] if isinstance(_t21, list) and len(_t21) > 0 else None)
         _t23 = _j.fn_divide(_t22, 2080)
         _t24 = _j.round_to_string(_t23, 2)
         _t25 = data.get('payRate')
-        _t26 = (_t25.split(' ') if type(_t25) is str else _j.fn_split(_t25, ' '))
+        _t26 = (_t25.split(' ') if type(_t25) is str else None if _t25 is None else _j.fn_split(_t25, ' '))
         _t27 = (_t26[0] if isinstance(_t26, list) and len(_t26) > 0 else None)
         value = _j.fn_if(_t19, _t24, _t27)
         if value is not None:
@@ -255,7 +255,7 @@ def transform(record: Any) -> dict[str, Any]:
     # mappings/employee-to-resource/bamboohr_employee.yaml:74 standard_cost_rate.currency
     if ((data.get('payRate') is not None) and ((data.get('payType') == 'Hourly') or (data.get('payPeriod') == 'Year'))):
         _t28 = data.get('payRate')
-        _t29 = (_t28.split(' ') if type(_t28) is str else _j.fn_split(_t28, ' '))
+        _t29 = (_t28.split(' ') if type(_t28) is str else None if _t28 is None else _j.fn_split(_t28, ' '))
         _t30 = (_t29[1] if isinstance(_t29, list) and len(_t29) > 1 else None)
         value = _t30
         if value is not None:

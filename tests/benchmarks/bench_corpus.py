@@ -172,7 +172,7 @@ def main() -> None:
 
                 accord_run()  # the module is imported once, as in a long-lived process
                 ran, ratio = paired_runs(accord_run, by_hand, max(5, args.repeat))
-                row += [len(many) / ran, len(many) / ran * ratio, ratio]
+                row += [len(many) / ran, len(many) / ran / ratio, ratio]
             rows.append(row)
             print(f"{row[0]:15s} {row[1]:6.1f} {row[2]:16,.0f} {row[3]:11,.0f} {row[4]:5.2f}x"
                   + (f" {row[5]:10,.0f} {row[6]:13,.0f} {row[7]:8.2f}x" if len(row) > 5 else ""),

@@ -41,6 +41,8 @@ _NUMBER_CHECK = "type({0}) in (int, float)"
 #: Functions whose string case is a ``str`` method call pasted inline (see ``_text_method``).
 _TEXT_METHODS = frozenset(("upper", "lower", "trim", "replace", "split", "starts_with",
                            "ends_with", "substring", "contains"))
+#: ... of which these give null for a null subject (with the literal arguments inlined).
+_NULL_IN_NULL_OUT = frozenset(("upper", "lower", "trim", "replace", "split", "substring"))
 #: Functions the fused money helpers stand for (not fused when the caller redefines one).
 _FUSED_NAMES = ("to_string", "round", "multiply")
 
@@ -765,6 +767,9 @@ class Emitter:
         arguments = ", ".join([subject, *(py_literal(v) for v in values)])
         fast = f"{py_literal(values[0])} in {subject}" if name == "contains" else \
             f"{subject}{method}"
+        if name in _NULL_IN_NULL_OUT:  # null in, null out (the literals are valid)
+            return (f"({fast} if type({subject}) is str else None if {subject} is None "
+                    f"else _j.fn_{name}({arguments}))")
         return f"({fast} if type({subject}) is str else _j.fn_{name}({arguments}))"
 
     def _join(self, glue: str, values: str) -> str:

@@ -146,6 +146,8 @@ def fast_functions() -> dict[str, Callable[..., Any]]:
 
     def fn_format_date(value: Any, layout: Any, input_layout: Any = _MISSING) -> Any:
         """``format_date``: an ISO input and a layout of numeric fields without ``strftime``."""
+        if input_layout is _MISSING and value is None and type(layout) is str:
+            return None
         if input_layout is _MISSING and type(value) is str and type(layout) is str:
             plan = _date_layout(layout)
             if plan is not None:
@@ -205,6 +207,8 @@ def _text_functions() -> dict[str, Callable[..., Any]]:
                 return datetime.fromisoformat(value).date().isoformat()
             except ValueError:  # the checked path raises the invalid-value error
                 pass
+        elif value is None and not layout:
+            return None
         return to_date(value, *layout)
 
     def fn_to_timestamp(value: Any, *layout: Any) -> Any:
@@ -218,6 +222,8 @@ def _text_functions() -> dict[str, Callable[..., Any]]:
                 moment = moment.astimezone(_UTC).replace(tzinfo=None)
             return moment.isoformat(
                 timespec="microseconds" if moment.microsecond else "seconds") + "Z"
+        if value is None and not layout:
+            return None
         return to_timestamp(value, *layout)
 
     def fn_sha256(value: Any) -> Any:
