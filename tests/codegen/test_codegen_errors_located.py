@@ -155,3 +155,32 @@ def test_the_harvest_mapping_never_writes_the_text_null(repo_root: Path) -> None
     with pytest.raises(TransformError) as caught:
         mod.key(record)
     assert (caught.value.error_class, caught.value.path) == ("data_quality", "$.id")
+
+
+def test_an_output_the_target_refuses_names_the_rule_that_wrote_it(tmp_path: Path) -> None:
+    from accord.runtime.validate import compile_validator
+
+    mod, _ = module(tmp_path, "  code: c\n  lines:\n    each: xs\n    fields:\n"
+                              "      qty: q\n      label: name\n"
+                              "  picked:\n    each: \"xs[?q > `1`]\"\n    fields: {qty: q}\n")
+    item = {"type": "object", "properties": {"qty": {"type": "integer"},
+                                             "label": {"maxLength": 3}}}
+    schema = {"type": "object", "properties": {
+        "code": {"type": "string"}, "lines": {"type": "array", "items": item},
+        "picked": {"type": "array", "items": {"properties": {"qty": {"maximum": 2}}}}}}
+    records = [{"c": 5}, {"c": "x", "xs": [{"q": 1}, {"q": "2"}]},
+               {"c": "x", "xs": [{"q": 1, "name": "long"}]},
+               {"c": "x", "xs": [{"q": 1}, {"q": 3}]}]
+    out, dead = io.BytesIO(), io.BytesIO()
+    run_stream(mod, [json.dumps(r).encode() for r in records], out, dead,
+               validator=compile_validator(schema), schema_rule="contract:tgt@1.0.0")
+    letters = [json.loads(line) for line in dead.getvalue().splitlines()]
+    assert [(d["rule"], d["path"], d["target"]) for d in letters] == [
+        ("mappings/flow/spec.yaml:7", "$.c", "$.code"),
+        ("mappings/flow/spec.yaml:11", "$.xs[1].q", "$.lines[1].qty"),
+        ("mappings/flow/spec.yaml:12", "$.xs[0].name", "$.lines[0].label"),
+        # over a filter, output item 0 is not source item 0: the path says "an item"
+        ("mappings/flow/spec.yaml:15", "$.xs[*].q", "$.picked[0].qty"),
+    ]
+    assert all(d["class"] == "data_quality" and "contract:tgt@1.0.0" in d["message"]
+               for d in letters)

@@ -478,6 +478,33 @@ class _Planner:
         return self.code(expr, condition=condition)
 
 
+def rule_index(spec: MappingSpec) -> dict[str, tuple[str, str]]:
+    """What wrote each output property: its JSON path (``[]`` for an item of an ``each``) ->
+    (the rule's ``spec:line``, the JSON path it reads, ``[]`` likewise; ``$`` when it reads
+    no one path). The runner names these in a dead letter for an output the target refuses."""
+    index: dict[str, tuple[str, str]] = {}
+
+    def walk(rules: tuple[Rule, ...], target: str, source: str) -> None:
+        for rule in rules:
+            if isinstance(rule, NotApplicable):
+                continue
+            out = target + _json_path(rule.target)[1:]
+            expr = rule.each if isinstance(rule, EachRule) else rule.expr
+            names = pure = None
+            if expr is not None:
+                ast, _ = parse_expression(expr, spec.display)
+                names = pure = _source_path(ast)
+                if names is None and len(reads(ast)) == 1:
+                    names = reads(ast)[0]
+            read = source + _json_path(names)[1:] if names else source
+            index[out] = (f"{spec.display}:{rule.line}", read)
+            if isinstance(rule, EachRule):  # over a filter, output item n is not source item n
+                walk(rule.rules, f"{out}[]", f"{read}[]" if pure else f"{read}[*]")
+
+    walk(spec.rules, "$", "$")
+    return index
+
+
 def _scope_order(scope: ScopePlan) -> int:
     """``transform`` first, then ``_map_1``, ``_map_2``, ..."""
     return 0 if scope.name == "transform" else int(scope.name.rsplit("_", 1)[1])
@@ -505,6 +532,7 @@ def build_plan(spec: MappingSpec, lookups: dict[str, Lookup], digest: str,
         ("VERSION", py_literal(spec.version)),
         ("SOURCE", py_literal(spec.source.as_dict())),
         ("TARGET", py_literal(spec.target.as_dict())),
+        ("RULES", py_literal(rule_index(spec))),
     ]
     key_line = spec.key.line if spec.key else spec.document.position("").line
     key_ast = parse_expression(spec.key, spec.display)[0] if spec.key else None

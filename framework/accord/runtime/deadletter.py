@@ -14,6 +14,7 @@ also list every violation in ``violations``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -21,7 +22,30 @@ from typing import IO, Any
 
 from accord.runtime.jsonl import dumps_line
 
-__all__ = ["DeadLetter", "DeadLetterWriter", "ErrorClass"]
+__all__ = ["DeadLetter", "DeadLetterWriter", "ErrorClass", "rule_for_output"]
+
+_INDEX = re.compile(r"\[(\d+)\]")
+_LAST = re.compile(r"(\.[A-Za-z_][A-Za-z0-9_]*|\[\]|\['(?:[^'\\]|\\.)*'\])$")
+
+
+def rule_for_output(rules: dict[str, tuple[str, str]], path: str) -> tuple[str, str] | None:
+    """The rule that wrote the output at ``path`` (``$.roles[1].hours``) and the source path
+    it read (``$.lines[1].hours``), from a generated module's ``RULES``; the closest enclosing
+    property's rule when that one has none; None when no rule wrote it."""
+    indexes = _INDEX.findall(path)
+    pattern = _INDEX.sub("[]", path)
+    while pattern and pattern != "$":
+        found = rules.get(pattern)
+        if found is not None:
+            rule, source = found
+            for index in indexes[:pattern.count("[]")]:
+                source = source.replace("[]", f"[{index}]", 1)
+            return rule, source
+        shorter = _LAST.sub("", pattern)
+        if shorter == pattern:
+            return None
+        pattern = shorter
+    return None
 
 
 class ErrorClass(StrEnum):

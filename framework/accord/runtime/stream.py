@@ -29,7 +29,7 @@ from typing import IO, Any, Protocol
 
 from accord import fsio
 from accord.errors import LoadError, TransformError, UsageError
-from accord.runtime.deadletter import DeadLetter, DeadLetterWriter, ErrorClass
+from accord.runtime.deadletter import DeadLetter, DeadLetterWriter, ErrorClass, rule_for_output
 from accord.runtime.jsonl import MalformedLine, dumps_line, loads_line
 from accord.runtime.validate import Validator
 
@@ -109,6 +109,8 @@ def run_stream(
     transform: Callable[[Any], Any] = transformer.transform
     key: Callable[[Any], str] = transformer.key
     letters = DeadLetterWriter(dead)
+    #: a generated module's output path -> (rule, source path): names them for a violation
+    rules: dict[str, tuple[str, str]] | None = getattr(transformer, "RULES", None)
     write = out.write
     stats = RunStats()
     started = time.perf_counter()
@@ -151,12 +153,15 @@ def run_stream(
             if not validator.is_valid(body):
                 violations = validator.errors(body)
                 first = violations[0] if violations else None
+                where = first.path if first else "$"
+                wrote = rule_for_output(rules, where) if rules else None
                 letters.write(DeadLetter(
                     line_number, ErrorClass.DATA_QUALITY,
-                    f"output does not match the target schema: "
+                    f"output does not match the target schema"
+                    f"{f' {schema_rule}' if wrote and schema_rule else ''}: "
                     f"{first.message if first else 'invalid'}",
-                    first.path if first else "$", schema_rule, record,
-                    target=first.path if first else "$",
+                    wrote[1] if wrote else where, wrote[0] if wrote else schema_rule, record,
+                    target=where,
                     violations=[{"path": v.path, "message": v.message} for v in violations]))
                 continue
         try:
