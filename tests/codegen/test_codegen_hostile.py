@@ -28,7 +28,7 @@ BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 #: Names a payload defines or calls; the generator never writes them as code.
 SENTINELS = {"PWNED", "__import__", "eval", "exec", "breakpoint", "globals", "open", "system"}
 #: What generated modules define at the top level (any name else is foreign).
-_CONSTANTS = {"SPEC", "NAME", "VERSION", "SOURCE", "TARGET"}
+_CONSTANTS = {"SPEC", "NAME", "VERSION", "SOURCE", "TARGET", "RULES"}
 
 
 def _write(root: Path, doc: dict[str, Any], flow: str = "flow", stem: str = "spec",
