@@ -10,6 +10,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
+# Proofs that a generated module is fresh (accord.codegen.provenance) go to a folder of this
+# test session, never to the user's cache.
+if "ACCORD_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["ACCORD_CACHE_DIR"] = tempfile.mkdtemp(prefix="accord-test-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from accord.errors import LoadError
 from accord.project import Workspace, load_workspace
 from accord.runtime.stream import RunStats, run_files
 from accord.runtime.validate import compile_validator
+from accord.workspace.contracts import load_contracts
 from accord.workspace.systems import get_system
 
 if TYPE_CHECKING:
@@ -86,8 +87,13 @@ def target_schema(workspace: Workspace, target: dict[str, Any]) -> tuple[dict[st
     if not isinstance(target, dict):
         raise LoadError(f"TARGET must be a mapping, found {target!r}")
     if "contract" in target:
-        contract = workspace.contracts.parse_ref(str(target["contract"]))
-        return (workspace.contracts.bundle(contract.name, contract.version),
+        ref = str(target["contract"])
+        # only this entity and what it references, read without the checks (`accord check`
+        # reports those; the validator compiles the schema anyway)
+        registry = load_contracts(workspace.root, checked=False,
+                                  entities=[ref.partition("@")[0]])
+        contract = registry.parse_ref(ref)
+        return (registry.bundle(contract.name, contract.version),
                 f"contract:{contract.name}@{contract.version}")
     if "system" in target:
         system = get_system(workspace.systems, str(target["system"]))

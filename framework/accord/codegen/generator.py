@@ -16,7 +16,6 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -26,6 +25,7 @@ from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.check.null_targets import null_targets
 from accord.codegen.paths import GENERATED_DIR, module_collisions, output_path
 from accord.codegen.plan import build_plan
+from accord.codegen.provenance import inputs_digest, remember, templates_digest
 from accord.codegen.verify import verify_module
 from accord.diagnostics import Diagnostic
 from accord.errors import AccordError, CodegenError, OutputError
@@ -73,15 +73,6 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-@cache
-def _templates_digest() -> str:
-    folder = resources.files("accord.codegen").joinpath("templates")
-    h = hashlib.sha256()
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".j2"):
-            h.update(entry.name.encode())
-            h.update(entry.read_bytes())
-    return h.hexdigest()
 
 
 def _used_lookups(spec: MappingSpec, lookups: dict[str, Lookup]) -> list[Lookup]:
@@ -98,7 +89,7 @@ def digest(spec: MappingSpec, lookups: dict[str, Lookup],
         h.update(json.dumps([table.name, table.values], sort_keys=True).encode("utf-8"))
     if nulls:
         h.update(json.dumps(sorted(nulls)).encode("utf-8"))
-    h.update(_templates_digest().encode())
+    h.update(templates_digest().encode())
     h.update(_version().encode())
     return h.hexdigest()
 
@@ -184,6 +175,8 @@ def generate_workspace(root: Path, mappings: MappingSet, resolver: SchemaResolve
     be generated is written but nothing is deleted. ``rendered``: what :func:`generate`
     already returned for these mappings (not rendered again)."""
     files, diags = rendered if rendered is not None else generate(mappings, resolver)
+    # these modules are what the workspace generates: `accord run` may import them unrendered
+    remember(inputs_digest(root), [f.text for f in files])
     result = GenerateResult(files=files, diagnostics=list(mappings.diagnostics) + diags)
     if check:
         result.diagnostics.extend(check_fresh(root, files))

@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from accord import codes, fsio
+from accord.codegen.provenance import inputs_digest, remember, vouched
 from accord.diagnostics import Diagnostic
 from accord.errors import AccordError, CodegenError, LoadError, UsageError
 
@@ -119,6 +120,9 @@ def verified_module(spec: MappingSpec, root: Path, lookups: dict[str, Lookup],
     if not path.is_file():
         raise UsageError(f"{display}: not generated yet; run `accord generate`")
     text = fsio.read_text(path, root=root, display=display)
+    inputs = inputs_digest(root)
+    if vouched(inputs, text):
+        return _exec_text(text, path)
     try:
         expected = render_spec(spec, lookups, (resolver_for or _default_resolver)(root))
     except CodegenError as exc:
@@ -126,6 +130,8 @@ def verified_module(spec: MappingSpec, root: Path, lookups: dict[str, Lookup],
                       f"generate ({exc})", "fix the spec (`accord check` says how), then run "
                       "`accord generate`") from None
     if text == expected:
+        if inputs is not None and inputs_digest(root) == inputs:  # unchanged while rendering
+            remember(inputs, [text])
         return _exec_text(text, path)
     found = _HEADER_DIGEST.search(text[:2000])
     wanted = _HEADER_DIGEST.search(expected[:2000])
@@ -176,6 +182,9 @@ def open_module(path: Path, *, resolver_for: ResolverFor | None = None) -> Modul
                           "run it from its workspace: by spec name, spec file or "
                           "generated/<flow>/<name>.py")
         return import_file(path)
+    known = _vouched_text(root, path)
+    if known is not None:
+        return _exec_text(known, path)
     from accord.codegen.paths import output_path
     from accord.mapping.loader import load_mappings
 
@@ -187,6 +196,61 @@ def open_module(path: Path, *, resolver_for: ResolverFor | None = None) -> Modul
                   "no mapping spec of the workspace generates this module (an orphan, or its "
                   "spec does not load); refused, not imported",
                   "run `accord check`, then `accord generate` (which removes orphans)")
+
+
+def _vouched_text(root: Path, path: Path) -> str | None:
+    """The text of the module at ``path`` when it is already proven to be what the workspace
+    at ``root`` generates as it is now (:mod:`accord.codegen.provenance`), else None."""
+    try:
+        text = fsio.read_text(path, root=root, display=fsio.display_path(path, root))
+    except AccordError:
+        return None
+    spec = _header_value(_SPEC_LINE, text)
+    if spec is None:
+        return None
+    home = root / "generated" / Path(spec).parent.name / f"{Path(spec).stem}.py"
+    if not os.path.exists(home) or not fsio.same_file(home, path):  # a copy elsewhere: orphan
+        return None
+    return text if vouched(inputs_digest(root), text) else None
+
+
+def _header_value(line: re.Pattern[str], text: str) -> str | None:
+    import ast
+
+    match = line.search(text[:4096])
+    if match is None:
+        return None
+    try:
+        value = ast.literal_eval(match.group(1))
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+_STRING = r"('(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")"
+_NAME_LINE = re.compile(rf"^NAME: str = {_STRING}$", re.MULTILINE)
+_SPEC_LINE = re.compile(rf"^SPEC: str = {_STRING}$", re.MULTILINE)
+
+
+def _vouched_by_name(root: Path, name: str) -> ModuleType | None:
+    """The generated module whose ``NAME`` is ``name``, when exactly one module says so and it
+    is proven to be what the workspace generates now; else None (the caller loads the specs)."""
+    folder = root / "generated"
+    if not folder.is_dir() or not fsio.inside(folder, root):
+        return None
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        try:
+            with path.open("r", encoding="utf-8") as handle:
+                head = handle.read(4096)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if _header_value(_NAME_LINE, head) == name:
+            found.append(path)
+    if len(found) != 1:
+        return None
+    text = _vouched_text(root, found[0])
+    return None if text is None else _exec_text(text, found[0])
 
 
 def _require(module: ModuleType, path: Path) -> ModuleType:
@@ -208,15 +272,21 @@ def load_transformer(path_or_name: str | Path, *, root: str | Path | None = None
     candidate = Path(path_or_name)
     if candidate.suffix == ".py":
         return _require(open_module(candidate, resolver_for=resolver_for), candidate)
-    from accord.mapping.loader import load_lookups, load_mappings, load_spec
     from accord.workspace.root import find_root
 
     if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
+        from accord.mapping.loader import load_lookups, load_spec
+
         base = find_root(candidate)
         spec = load_spec(candidate, root=base)
         lookups = load_lookups(base)[0]
     else:
         base = find_root(root or Path.cwd())
+        fast = _vouched_by_name(base, str(path_or_name))
+        if fast is not None:
+            return _require(fast, base / "generated")
+        from accord.mapping.loader import load_mappings
+
         mappings = load_mappings(base)
         found = mappings.get(str(path_or_name))
         if found is None:
