@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from accord.errors import LoadError
+from accord.errors import AccordError, LoadError
 from accord.project import Workspace, load_workspace
 from accord.runtime.stream import RunStats, run_files
 from accord.runtime.validate import compile_validator
@@ -134,7 +134,12 @@ def run_mapping(
     label = f"{transformer.TARGET!r}"
     validator = None
     if validate:
-        schema, label = target_schema(at(root), transformer.TARGET)
+        try:
+            schema, label = target_schema(at(root), transformer.TARGET)
+        except AccordError as exc:  # name the spec whose target it is, not only the target
+            spec = getattr(transformer, "SPEC", None) or getattr(transformer, "__file__", "")
+            raise LoadError(f"{spec}: target {transformer.TARGET!r}: {exc.message}",
+                            diagnostics=exc.diagnostics) from None
         validator = compile_validator(schema)
     stats = run_files(transformer, input, output, dead_letter, validator=validator,
                       schema_rule=label, with_key=with_key, progress=progress)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -88,12 +89,23 @@ def cli() -> None:
     """
 
 
+#: exit code of a bug in accord (EX_SOFTWARE): never a user's mistake, which is 1 or 2
+EXIT_INTERNAL = 70
+
+
 def main(argv: list[str] | None = None) -> Any:
     try:
         return cli.main(args=argv, prog_name="accord", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # the last resort: a user sees a bug report, not a traceback
+        if os.environ.get("ACCORD_DEBUG"):
+            raise
+        click.echo(f"accord: internal error: {type(exc).__name__}: {exc}\n"
+                   "    this is a bug in accord, not in your files: please report it with the "
+                   "command you ran (ACCORD_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":  # pragma: no cover

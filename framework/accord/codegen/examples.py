@@ -25,7 +25,7 @@ from accord import codes, fsio
 from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.codegen.generator import output_path, render_spec
 from accord.diagnostics import Diagnostic, JUnitCase, junit_cases
-from accord.errors import AccordError, LoadError, TransformError, UsageError
+from accord.errors import AccordError, LoadError, TransformError
 from accord.jsondoc import join_pointer, json_equal
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import EachRule, Example, MappingSpec, Rule
@@ -244,10 +244,7 @@ def run_examples(root: Path, mappings: MappingSet, only: str | None = None, *,
     results: list[ExampleResult] = []
     diags = list(mappings.diagnostics)
     if only and mappings.get(only) is None:
-        names = sorted(s.name for s in mappings.specs)
-        close = difflib.get_close_matches(only, names + [s.display for s in mappings.specs], n=1)
-        hint = f" — did you mean {close[0]!r}?" if close else f" (mappings: {', '.join(names)})"
-        raise UsageError(f"no mapping named {only!r}{hint}")
+        raise mappings.unknown(only)
     for spec in sorted(mappings.specs, key=lambda s: s.display):
         if only and only not in (spec.name, spec.display, spec.stem):
             continue

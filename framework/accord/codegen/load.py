@@ -290,7 +290,6 @@ def load_transformer(path_or_name: str | Path, *, root: str | Path | None = None
         mappings = load_mappings(base)
         found = mappings.get(str(path_or_name))
         if found is None:
-            known = ", ".join(sorted(s.name for s in mappings.specs)) or "none"
-            raise UsageError(f"no mapping named {str(path_or_name)!r} (mappings: {known})")
+            raise mappings.unknown(str(path_or_name))
         spec, lookups = found, mappings.lookups
     return _require(verified_module(spec, base, lookups, resolver_for), base / spec.path)

@@ -8,6 +8,7 @@ caret.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -16,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from accord import codes, fsio
-from accord.diagnostics import Diagnostic, relative
-from accord.errors import ExpressionError, LoadError
+from accord.diagnostics import Diagnostic, Severity, relative
+from accord.errors import ExpressionError, LoadError, UsageError
 from accord.expr.parse import parse
 from accord.jsondoc import join_pointer
 from accord.mapping.formats import validate_format
@@ -60,6 +61,20 @@ class MappingSet:
             if name in (spec.name, spec.display, spec.stem):
                 return spec
         return None
+
+    def unknown(self, name: str) -> UsageError:
+        """The error for a name no loaded spec answers to: the closest name (or all of them),
+        and the files with errors, since a spec that does not load has no name to find."""
+        names = sorted(s.name for s in self.specs)
+        close = difflib.get_close_matches(name, names + [s.display for s in self.specs], n=1)
+        text = f"no mapping named {name!r}"
+        text += f" — did you mean {close[0]!r}?" if close else \
+            f" (mappings: {', '.join(names) or 'none'})"
+        broken = sorted({d.file for d in self.diagnostics
+                         if d.severity is Severity.ERROR and d.file})
+        if broken:
+            text += f"; these files did not load: {', '.join(broken)} (`accord check` says why)"
+        return UsageError(text)
 
 
 def _expr_start(doc: YamlDocument, text: str, pointer: str) -> tuple[int, int]:
