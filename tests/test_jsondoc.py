@@ -8,7 +8,7 @@ import pytest
 from accord.check.schema_model import literal_schema
 from accord.errors import CodegenError
 from accord.expr.literals import py_literal
-from accord.jsondoc import join_pointer, json_type, unescape_pointer
+from accord.jsondoc import join_pointer, json_type, resolve_pointer, unescape_pointer
 from accord.workspace.openapi import _fits
 
 
@@ -47,3 +47,14 @@ def test_py_literal_non_finite_floats_and_refusals() -> None:
     assert py_literal({1: "a"}) == "{'1': 'a'}"  # JSON object keys are strings
     with pytest.raises(CodegenError):
         py_literal({1, 2})
+
+
+def test_resolve_pointer_walks_objects_and_arrays_and_refuses_what_is_not_there() -> None:
+    doc = {"a": [{"b/c": 1}, {"~x": None}], "": "empty key"}
+    assert resolve_pointer(doc, "") is doc
+    assert resolve_pointer(doc, "/a/0/b~1c") == 1
+    assert resolve_pointer(doc, "/a/1/~0x") is None  # a null is there, not missing
+    assert resolve_pointer(doc, "/") == "empty key"
+    for missing in ("/b", "/a/2", "/a/-1", "/a/x", "/a/0/b~1c/d"):
+        with pytest.raises(KeyError):
+            resolve_pointer(doc, missing)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["JSON_TYPES", "escape_pointer", "join_pointer", "json_equal", "json_type",
-           "unescape_pointer"]
+           "resolve_pointer", "unescape_pointer"]
 
 #: The type names of JSON Schema 2020-12 (``integer`` is a subset of ``number``).
 JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
@@ -58,6 +58,21 @@ def escape_pointer(token: str | int) -> str:
 def unescape_pointer(token: str) -> str:
     """One escaped reference token read back (``~1`` → ``/``, then ``~0`` → ``~``)."""
     return token.replace("~1", "/").replace("~0", "~")
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """The value at JSON Pointer ``pointer`` in ``document`` (``""`` is the whole document,
+    ``"/a/0"`` an item of ``a``). Raises KeyError when nothing is there."""
+    node = document
+    for token in pointer.split("/")[1:] if pointer else []:
+        token = unescape_pointer(token)
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise KeyError(pointer)
+    return node
 
 
 def join_pointer(base: str, *tokens: str | int) -> str:

@@ -20,6 +20,7 @@ from accord import codes
 from accord.check.functions import FUNCTIONS
 from accord.check.schema_model import ANY, SchemaModel, literal_schema
 from accord.check.types import BOOLEAN, UNKNOWN, Ty, array_of, union
+from accord.mapping.reads import pure_path
 
 __all__ = ["Inferrer", "Issue", "Scope"]
 
@@ -335,22 +336,6 @@ def _label(label: str, path: tuple[str, ...]) -> str:
     return label
 
 
-def _path(node: Any) -> tuple[str, ...] | None:
-    if not isinstance(node, dict):
-        return None
-    if node.get("type") == "field":
-        return (str(node["value"]),)
-    if node.get("type") == "subexpression":
-        parts: list[str] = []
-        for child in node["children"]:
-            sub = _path(child)
-            if sub is None:
-                return None
-            parts.extend(sub)
-        return tuple(parts)
-    return None
-
-
 def _is_null(node: Any) -> bool:
     return isinstance(node, dict) and node.get("type") == "literal" and node["value"] is None
 
@@ -362,14 +347,14 @@ def non_null_paths(condition: Any, label: str) -> frozenset[str]:
         return frozenset()
     kind = condition.get("type")
     children = condition.get("children") or []
-    path = _path(condition)
+    path = pure_path(condition)
     if path is not None:
         return frozenset({_label(label, path)})
     if kind == "and_expression":
         return non_null_paths(children[0], label) | non_null_paths(children[1], label)
     if kind == "comparator" and condition.get("value") == "ne" and len(children) == 2:
         left, right = children
-        side = _path(left) if _is_null(right) else _path(right) if _is_null(left) else None
+        side = pure_path(left) if _is_null(right) else pure_path(right) if _is_null(left) else None
         return frozenset({_label(label, side)}) if side else frozenset()
     if kind == "not_expression" and children:
         inner = children[0]
@@ -390,7 +375,3 @@ def _without_falsy(ty: Ty) -> Ty | None:
         return ty
     kept = [Ty(m) for m in members if m != FALSE_ONLY]
     return Ty(union(*kept).schema, ty.nullable) if kept else None
-
-
-def any_ty() -> Ty:
-    return Ty(ANY, True)

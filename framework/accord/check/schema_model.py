@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from accord.jsondoc import json_type, unescape_pointer
+from accord.jsondoc import json_type, resolve_pointer
 
 __all__ = ["ANY", "PropertyLookup", "SchemaModel", "literal_schema"]
 
@@ -60,16 +60,11 @@ class SchemaModel:
     def _pointer(self, ref: str) -> Any:
         if not ref.startswith("#"):
             return ANY  # external refs are inlined by the bundlers; anything else is unknown
-        node: Any = self.root
-        for token in ref[1:].lstrip("/").split("/") if ref not in ("#", "#/") else []:
-            token = unescape_pointer(token)
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return ANY
-        return node
+        try:
+            rest = ref[1:].lstrip("/")
+            return resolve_pointer(self.root, f"/{rest}" if rest else "")
+        except KeyError:
+            return ANY
 
     def alternatives(self, schema: Any, depth: int = 0) -> list[dict[str, Any]]:
         """``schema`` as a union of plain alternatives (no $ref/allOf/anyOf/oneOf on top)."""

@@ -29,7 +29,7 @@ from accord.mapping.model import (
     Rule,
     compose_lookups,
 )
-from accord.mapping.reads import key_parts, reads
+from accord.mapping.reads import key_parts, pure_path, reads
 
 __all__ = ["Code", "ModulePlan", "RulePlan", "ScopePlan", "build_plan"]
 
@@ -151,29 +151,12 @@ class ModulePlan:
     when_reads: str = "()"
 
 
-def _source_path(ast: Any) -> tuple[str, ...] | None:
-    """The field names of a pure path expression (``a.b.c``), else None."""
-    if ast is None:
-        return None
-    if ast.get("type") == "field":
-        return (ast["value"],)
-    if ast.get("type") == "subexpression":
-        parts: list[str] = []
-        for child in ast["children"]:
-            sub = _source_path(child)
-            if sub is None:
-                return None
-            parts.extend(sub)
-        return tuple(parts)
-    return None
-
-
 def _subset_base(ast: Any) -> tuple[str, ...] | None:
     """For ``base[?condition]`` or ``base[*]`` over a path (the items are some of the
     elements of the array at ``base``, themselves): the names of ``base``, else None. An error
     in an item then names its position in that array, not in the subset."""
     if isinstance(ast, dict) and ast.get("type") == "subexpression":  # a.b[*]: a, then b[*]
-        head = [_source_path(child) for child in ast["children"][:-1]]
+        head = [pure_path(child) for child in ast["children"][:-1]]
         tail = _subset_base(ast["children"][-1])
         if tail is None or any(part is None for part in head):
             return None
@@ -183,7 +166,7 @@ def _subset_base(ast: Any) -> tuple[str, ...] | None:
     left, right = ast["children"][0], ast["children"][1]
     if right.get("type") not in ("identity", "current"):
         return None
-    return _source_path(left)
+    return pure_path(left)
 
 
 def _json_path(names: tuple[str, ...] | None) -> str:
@@ -388,7 +371,7 @@ class _Planner:
         if isinstance(rule, EachRule):
             ast, _ = parse_expression(rule.each, self.spec.display)
             base = _subset_base(ast)
-            path = _json_path(base if base is not None else _source_path(ast))
+            path = _json_path(base if base is not None else pure_path(ast))
             read = list(reads(ast))
             when = self.code(rule.when, condition=True) if rule.when else None
             if rule.when:
@@ -412,7 +395,7 @@ class _Planner:
             if rule.when else []
         if rule.expr is not None:
             ast, _ = parse_expression(rule.expr, self.spec.display)
-            names = pure = _source_path(ast)
+            names = pure = pure_path(ast)
             if names is None and len(reads(ast)) == 1:  # `to_string(user.id)`: name user.id
                 names = reads(ast)[0]
             read.extend(reads(ast))

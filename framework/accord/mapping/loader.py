@@ -9,7 +9,6 @@ caret.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -361,7 +360,3 @@ def load_mappings(root: str | Path) -> MappingSet:
         names[spec.name] = spec
         result.specs.append(spec)
     return result
-
-
-def spec_digest(spec: MappingSpec) -> str:
-    return hashlib.sha256(spec.text.encode("utf-8")).hexdigest()

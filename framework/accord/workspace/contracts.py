@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 from accord import codes, fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError, UsageError
-from accord.jsondoc import join_pointer, unescape_pointer
+from accord.jsondoc import join_pointer, resolve_pointer
 from accord.workspace.lock import RegistryLock
 from accord.workspace.semver import Version, parse_version
 from accord.workspace.yamlio import YamlDocument, load_yaml
@@ -583,14 +583,10 @@ def _local_cycles(contract: Contract, diags: list[Diagnostic]) -> None:
         base, _, fragment = ref.partition("#")
         if base and base != contract.urn:
             return None
-        node: Any = contract.schema
-        for token in fragment.split("/")[1:]:
-            token = unescape_pointer(token)
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            else:
-                return None
-        return node
+        try:
+            return resolve_pointer(contract.schema, fragment)
+        except KeyError:
+            return None
 
     for ptr, ref in _ref_sites(contract.schema):
         seen = {ptr}

@@ -36,7 +36,13 @@ import yaml
 from accord import codes, fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
-from accord.jsondoc import JSON_TYPES, escape_pointer, json_type, unescape_pointer
+from accord.jsondoc import (
+    JSON_TYPES,
+    escape_pointer,
+    json_type,
+    resolve_pointer,
+    unescape_pointer,
+)
 from accord.workspace.yamlio import compose_checked
 
 __all__ = [
@@ -129,17 +135,11 @@ class OpenApiDocument:
             raise self._error(codes.API_REF, f"unsupported $ref {ref!r}: only local references "
                               "('#/components/...') are supported",
                               "bundle the description into one file (e.g. `redocly bundle`)")
-        node: Any = self.data
-        for token in ref[2:].split("/"):
-            token = unescape_pointer(token)
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                raise self._error(codes.API_REF, f"$ref {ref!r} does not resolve",
-                                  "fix the reference in the API description")
-        return node
+        try:
+            return resolve_pointer(self.data, ref[1:])
+        except KeyError:
+            raise self._error(codes.API_REF, f"$ref {ref!r} does not resolve",
+                              "fix the reference in the API description") from None
 
     def deref(self, node: Any, limit: int = 20) -> Any:
         """Follow ``$ref`` chains of non-schema objects (request bodies, responses)."""

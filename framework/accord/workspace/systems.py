@@ -169,20 +169,12 @@ class System:
         other.__dict__["api"] = api  # the cached_property's slot
         return other
 
-    @property
-    def openapi(self) -> dict[str, Any]:
-        """The OpenAPI document as plain data, with every mapping key a string."""
-        return self.api.data
-
     @cached_property
     def _bundler(self) -> SchemaBundler:
         return SchemaBundler(self.api)
 
     def schema_names(self) -> list[str]:
         return sorted(self.api.schemas)
-
-    def operation_ids(self) -> list[str]:
-        return sorted(self.api.operations())
 
     def schema(self, name: str) -> dict[str, Any]:
         """``components/schemas/<name>`` as a self-contained JSON Schema 2020-12."""
