@@ -40,14 +40,28 @@ from typing import IO
 
 from accord import codes
 from accord.diagnostics import Diagnostic
-from accord.errors import LoadError, OutputError
+from accord.errors import LoadError, OutputError, UsageError
 
 __all__ = ["MAX_BYTES", "Problem", "display_path", "inside", "is_stream", "lock_path",
            "locked", "make_dirs", "open_output", "probe", "read_bytes", "read_text", "remove",
            "same_file", "spec_path", "swap_in", "write_bytes", "write_text"]
 
+
+def _max_bytes(raw: str | None) -> tuple[int, str]:
+    """The size cap ACCORD_MAX_FILE_BYTES sets, and what is wrong with it ("" when nothing)."""
+    default = 64 * 1024 * 1024
+    try:
+        value = int(raw) if raw and raw.strip() else default  # empty: as if unset
+    except ValueError:
+        value = 0
+    if value > 0:
+        return value, ""
+    return default, (f"ACCORD_MAX_FILE_BYTES={raw!r} is not a positive whole number of bytes: "
+                     "set it to one (e.g. 67108864), or unset it for the default of 64 MiB")
+
+
 #: The largest file accord reads (contracts, specs, lookups, examples, API descriptions).
-MAX_BYTES = int(os.environ.get("ACCORD_MAX_FILE_BYTES", 64 * 1024 * 1024))
+MAX_BYTES, _MAX_BYTES_PROBLEM = _max_bytes(os.environ.get("ACCORD_MAX_FILE_BYTES"))
 
 CODE_OUTSIDE = codes.OUTSIDE_WORKSPACE
 CODE_SPECIAL = codes.NOT_REGULAR_FILE
@@ -140,10 +154,18 @@ def probe(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None =
     if not stat.S_ISREG(st.st_mode):
         return Problem(CODE_SPECIAL, f"is {_kind(st.st_mode)}, expected a regular file",
                        "put a regular file at this path")
-    cap = MAX_BYTES if limit is None else limit
+    cap = _cap(limit)
     if st.st_size > cap:
         return _too_large(st.st_size, cap)
     return None
+
+
+def _cap(limit: int | None) -> int:
+    if limit is not None:
+        return limit
+    if _MAX_BYTES_PROBLEM:  # refused when a file is read: exit 2 with the message, no traceback
+        raise UsageError(_MAX_BYTES_PROBLEM)
+    return MAX_BYTES
 
 
 def _too_large(size: int, cap: int) -> Problem:
@@ -159,7 +181,7 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
     problem = probe(path, root=root, limit=limit)
     if problem is not None:
         raise problem.error(shown)
-    cap = MAX_BYTES if limit is None else limit
+    cap = _cap(limit)
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(_real(path), flags)

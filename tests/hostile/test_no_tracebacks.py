@@ -12,7 +12,9 @@ until it is added here.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -251,3 +253,15 @@ def test_an_unexpected_exception_is_an_internal_error_not_a_traceback(
     err = capsys.readouterr().err
     assert TRACEBACK not in err
     assert "internal error" in err and "KeyError" in err and "please report" in err
+
+
+@pytest.mark.parametrize("value", ["abc", "1e3", "-5", "0"])
+def test_a_bad_size_limit_in_the_environment_is_a_usage_error(pristine: Path, value: str) -> None:
+    """ACCORD_MAX_FILE_BYTES is read when accord starts; a value that is not a positive whole
+    number was a ValueError traceback from the import of accord.fsio."""
+    env = {**os.environ, "ACCORD_MAX_FILE_BYTES": value}
+    done = subprocess.run([sys.executable, "-m", "accord.cli.main", "check", str(pristine)],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert TRACEBACK not in done.stdout + done.stderr
+    assert f"ACCORD_MAX_FILE_BYTES={value!r} is not a positive whole number" in done.stderr
