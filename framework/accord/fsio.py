@@ -42,7 +42,7 @@ from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.errors import LoadError, OutputError, UsageError
 
-__all__ = ["MAX_BYTES", "Problem", "display_path", "inside", "is_stream", "lock_path",
+__all__ = ["MAX_BYTES", "Problem", "display_path", "inside", "is_file", "is_stream", "lock_path",
            "locked", "make_dirs", "open_output", "probe", "read_bytes", "read_text", "remove",
            "same_file", "spec_path", "swap_in", "write_bytes", "write_text"]
 
@@ -158,6 +158,12 @@ def probe(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None =
     if st.st_size > cap:
         return _too_large(st.st_size, cap)
     return None
+
+
+def is_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names a file (following symlinks); False rather than an OSError for a
+    name too long, a NUL in it or a folder that cannot be searched (``Path.is_file`` raises)."""
+    return os.path.isfile(path)
 
 
 def _cap(limit: int | None) -> int:

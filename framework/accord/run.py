@@ -18,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from accord import fsio
 from accord.errors import AccordError, LoadError
 from accord.project import Workspace, load_workspace
 from accord.runtime.stream import RunStats, run_files
@@ -67,7 +68,7 @@ def resolve_transformer(mapping: str | Path | ModuleType | Any,
         from accord.codegen.load import load_transformer, open_module
 
         if str(mapping).endswith(".py"):  # a generated or hand-written module, by its file
-            if not Path(mapping).is_file():
+            if not fsio.is_file(mapping):
                 raise LoadError(f"{mapping}: no such module; run `accord generate`")
             # a generated module is checked against its spec (stale or tampered: refused)
             module: Any = open_module(Path(mapping), resolver_for=resolver_for)

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
-
 from accord.cli import main as cli_main
 from accord.cli.main import cli
+from click.testing import CliRunner
 
 TRACEBACK = "Traceback (most recent call last)"
 
@@ -35,7 +34,8 @@ MODULE = "generated/account-to-customer/crm_account.py"
 #: of the file itself: the file that refers to it, or the name of what is missing)
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "contract": ("contracts/canonical/customer/1.0.0.yaml", ("crm_account.yaml", "'customer'")),
-    "referenced contract": ("contracts/canonical/address/1.0.0.yaml", ("customer/1.0.0.yaml", "address:1.0.0")),
+    "referenced contract": ("contracts/canonical/address/1.0.0.yaml",
+                            ("customer/1.0.0.yaml", "address:1.0.0")),
     "system.yaml": ("contracts/systems/crm/system.yaml", ("crm_account.yaml", "'crm'")),
     "openapi.yaml": ("contracts/systems/crm/openapi.yaml", ("system.yaml", "crm_account.yaml")),
     "mapping": (MAPPING, ("'crm.account_to_customer'", "crm_account.py")),
@@ -225,6 +225,29 @@ def test_wrong_arguments_say_what_is_wrong(ws: Path) -> None:
         assert TRACEBACK not in out, where
         assert code in (1, 2), where
         assert named in out, f"the message does not name {named!r}: {where}"
+
+
+def test_a_name_too_long_for_the_file_system_is_an_error_not_a_crash(ws: Path) -> None:
+    """`Path.exists()` / `is_file()` raise OSError (ENAMETOOLONG) where `os.path` answers
+    False: each place a path argument is first looked at must say so, with exit 2."""
+    w, long = str(ws), str(ws / ("a" * 5000))
+    ok_in = f"{w}/input.jsonl"
+    io = ["-o", f"{w}/out.jsonl", "-d", f"{w}/dead.jsonl", "-w", w]
+    for args in (
+        ["check", long], ["generate", long], ["pipeline", long], ["test", "examples", long],
+        ["diff", "customer", "1.0.0", "1.0.0", "--path", long],
+        ["run", f"{long}.yaml", "-i", ok_in, *io], ["run", f"{long}.py", "-i", ok_in, *io],
+        ["run", "crm.account_to_customer", "-i", long, *io],
+        ["run", "crm.account_to_customer", "-i", ok_in, "-o", long, *io[2:]],
+        ["run", "crm.account_to_customer", "-i", ok_in, *io[:2], "-d", long, *io[4:]],
+        ["run", "crm.account_to_customer", "-i", ok_in, *io[:4], "-w", long],
+        ["compat", long, long], ["system", "import", "crm", "--from", long, "-w", w],
+        ["init", long], ["init", f"{long}/below"],
+    ):
+        code, out = invoke(args)
+        where = f"`accord {' '.join(a[:60] for a in args)}`:\n{out[:400]}"
+        assert code == 2, where
+        assert "aaaa" in out, f"the message does not name the path: {where}"
 
 
 def test_a_broken_mapping_is_named_when_its_name_is_asked_for(ws: Path) -> None:

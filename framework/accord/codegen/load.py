@@ -117,7 +117,7 @@ def verified_module(spec: MappingSpec, root: Path, lookups: dict[str, Lookup],
     relative = output_path(spec)
     display = relative.as_posix()
     path = root / relative
-    if not path.is_file():
+    if not fsio.is_file(path):
         raise UsageError(f"{display}: not generated yet; run `accord generate`")
     text = fsio.read_text(path, root=root, display=display)
     inputs = inputs_digest(root)
@@ -171,7 +171,7 @@ def _has_marker(path: Path) -> bool:
 def open_module(path: Path, *, resolver_for: ResolverFor | None = None) -> ModuleType:
     """The module in the ``.py`` file ``path``: verified against its spec when it is a
     generated module (see the module docstring), imported as given when hand-written."""
-    if not path.is_file():
+    if not fsio.is_file(path):
         raise UsageError(f"{path}: no such module; run `accord generate`")
     root = _workspace_of(path)
     if root is None:
@@ -274,7 +274,7 @@ def load_transformer(path_or_name: str | Path, *, root: str | Path | None = None
         return _require(open_module(candidate, resolver_for=resolver_for), candidate)
     from accord.workspace.root import find_root
 
-    if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
+    if candidate.suffix in (".yaml", ".yml") and fsio.is_file(candidate):
         from accord.mapping.loader import load_lookups, load_spec
 
         base = find_root(candidate)

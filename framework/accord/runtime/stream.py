@@ -200,9 +200,9 @@ def _check_paths(input_path: Path, output: Path, dead_letter: Path) -> None:
     if len({os.path.realpath(p) for p in files}) != len(files):
         raise UsageError("--input, --output and --dead-letter must be three different files")
     for target in (output, dead_letter):
-        if not target.parent.is_dir():
+        if not os.path.isdir(target.parent):  # os.path never raises (a name too long)
             raise UsageError(f"{target}: folder {target.parent} does not exist")
-        if target.is_dir():
+        if os.path.isdir(target):
             raise UsageError(f"{target} is a directory, expected a file path")
 
 

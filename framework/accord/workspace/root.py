@@ -12,11 +12,14 @@ __all__ = ["find_root"]
 
 def find_root(path: str | Path) -> Path:
     """The workspace root at or above ``path``. Raises LoadError (exit 2) when there is none."""
-    start = Path(os.path.realpath(path))  # Path.resolve() raises on a symlink loop
-    if not start.exists():
-        raise LoadError(f"{path}: no such file or directory")
-    if start.is_file():
-        start = start.parent
+    try:
+        start = Path(os.path.realpath(path))  # Path.resolve() raises on a symlink loop
+        if not start.exists():
+            raise LoadError(f"{path}: no such file or directory")
+        if start.is_file():
+            start = start.parent
+    except OSError as exc:  # a name too long, a folder that cannot be searched
+        raise LoadError(f"{path}: {exc.strerror or exc}") from None
     for candidate in (start, *start.parents):
         if (candidate / "contracts").is_dir():
             return candidate

@@ -19,11 +19,14 @@ def init_workspace(target: str | Path) -> list[Path]:
     before anything is written.
     """
     dest = Path(target)
-    if dest.exists() and not dest.is_dir():
-        raise UsageError(f"{target}: exists and is not a directory")
     sources = sorted(p for p in SCAFFOLD.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    clashes = [dest / p.relative_to(SCAFFOLD) for p in sources
-               if (dest / p.relative_to(SCAFFOLD)).exists()]
+    try:  # stat raises for a name too long or a folder that cannot be searched
+        if dest.exists() and not dest.is_dir():
+            raise UsageError(f"{target}: exists and is not a directory")
+        clashes = [dest / p.relative_to(SCAFFOLD) for p in sources
+                   if (dest / p.relative_to(SCAFFOLD)).exists()]
+    except OSError as exc:
+        raise UsageError(f"{target}: {exc.strerror or exc}") from None
     if clashes:
         listed = ", ".join(str(c) for c in clashes[:3])
         raise UsageError(f"{target}: would overwrite existing files ({listed}); "
