@@ -56,7 +56,7 @@ def _max_bytes(raw: str | None) -> tuple[int, str]:
         value = 0
     if value > 0:
         return value, ""
-    return default, (f"ACCORD_MAX_FILE_BYTES={raw!r} is not a positive whole number of bytes: "
+    return default, (f"the variable ACCORD_MAX_FILE_BYTES={raw!r} is not a positive whole number: "
                      "set it to one (e.g. 67108864), or unset it for the default of 64 MiB")
 
 
