@@ -476,7 +476,7 @@ def rule_index(spec: MappingSpec) -> dict[str, tuple[str, str]]:
             names = pure = None
             if expr is not None:
                 ast, _ = parse_expression(expr, spec.display)
-                names = pure = _source_path(ast)
+                names = pure = pure_path(ast)
                 if names is None and len(reads(ast)) == 1:
                     names = reads(ast)[0]
             read = source + _json_path(names)[1:] if names else source
