@@ -1,4 +1,5 @@
-"""JSON documents: the JSON Schema type of a value, JSON equality, and RFC 6901 JSON Pointers.
+"""JSON documents: the JSON Schema type of a value, JSON equality, RFC 6901 JSON Pointers, and
+JSON text read with a bound on its nesting.
 
 The one home of these helpers: the loaders, the checker, the differ and the generator all
 name JSON nodes the same way.
@@ -6,10 +7,12 @@ name JSON nodes the same way.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
-__all__ = ["JSON_TYPES", "escape_pointer", "join_pointer", "json_equal", "json_type",
-           "resolve_pointer", "unescape_pointer"]
+__all__ = ["JSON_TYPES", "TooDeep", "escape_pointer", "join_pointer", "json_equal", "json_type",
+           "loads_bounded", "nesting_too_deep", "resolve_pointer", "unescape_pointer"]
 
 #: The type names of JSON Schema 2020-12 (``integer`` is a subset of ``number``).
 JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
@@ -79,3 +82,46 @@ def join_pointer(base: str, *tokens: str | int) -> str:
     """``base`` extended by the escaped ``tokens``: ``join_pointer("/a", "b/c", 0)`` is
     ``/a/b~1c/0``."""
     return base + "".join("/" + escape_pointer(t) for t in tokens)
+
+
+# A JSON string (skipped whole, so brackets inside it do not count) or a bracket. The string
+# pattern is the unrolled loop: linear, whatever the text.
+_BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+class TooDeep(ValueError):
+    """JSON text nested deeper than a limit; ``line`` and ``col`` (1-based) say where."""
+
+    def __init__(self, limit: int, line: int, col: int) -> None:
+        super().__init__(f"nested more than {limit} levels deep (line {line}, column {col})")
+        self.limit, self.line, self.col = limit, line, col
+
+
+def nesting_too_deep(text: str, limit: int) -> tuple[int, int] | None:
+    """Line and column where JSON ``text`` first nests more than ``limit`` levels, or None.
+
+    Linear in the text and without recursion; a text with at most ``limit`` brackets in all
+    is answered without scanning it."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                at = match.start()
+                return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
+def loads_bounded(text: str, limit: int, **options: Any) -> Any:
+    """``json.loads(text, **options)``, but nesting deeper than ``limit`` raises
+    :class:`TooDeep` (a ValueError) instead of a ``RecursionError`` or a value that the
+    recursive code downstream cannot walk."""
+    where = nesting_too_deep(text, limit)
+    if where is not None:
+        raise TooDeep(limit, *where)
+    return json.loads(text, **options)

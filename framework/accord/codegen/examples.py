@@ -26,11 +26,11 @@ from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.codegen.generator import output_path, render_spec
 from accord.diagnostics import Diagnostic, JUnitCase, junit_cases
 from accord.errors import AccordError, LoadError, TransformError
-from accord.jsondoc import join_pointer, json_equal
+from accord.jsondoc import join_pointer, json_equal, loads_bounded
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import EachRule, Example, MappingSpec, Rule
 from accord.runtime.validate import Validator, compile_validator
-from accord.workspace.yamlio import Position, load_yaml
+from accord.workspace.yamlio import MAX_DEPTH, Position, load_yaml
 
 __all__ = ["ExampleResult", "import_source", "run_examples"]
 
@@ -99,7 +99,8 @@ def _rule_for(rules: tuple[Rule, ...], path: str) -> Rule | None:
 def _load_json(path: Path, root: Path) -> Any:
     """An example file's JSON, read through fsio: confined to the workspace, never a FIFO,
     device or oversized file."""
-    return json.loads(fsio.read_text(path, root=root, display=_display(root, path)))
+    return loads_bounded(fsio.read_text(path, root=root, display=_display(root, path)),
+                         MAX_DEPTH)  # deeper: a ValueError saying where, not a RecursionError
 
 
 def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,

@@ -35,6 +35,8 @@ from typing import Any
 from accord import codes, fsio
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError
+from accord.jsondoc import TooDeep, loads_bounded
+from accord.workspace.yamlio import MAX_DEPTH
 
 __all__ = ["LOCK_FORMAT", "LockEntry", "RegistryLock", "sha256_file"]
 
@@ -73,7 +75,13 @@ class RegistryLock:
             return lock
         shown = relative(path)
         try:
-            data = json.loads(fsio.read_text(path, root=path.parent.parent, display=shown))
+            data = loads_bounded(fsio.read_text(path, root=path.parent.parent, display=shown),
+                                 MAX_DEPTH)
+        except TooDeep as exc:
+            diag = Diagnostic("ACC022", f"registry.lock nests more than {exc.limit} levels deep", shown, exc.line,
+                              exc.col, hint="restore the file from version control; it is "
+                                            "written by `accord promote`, not by hand")
+            raise LoadError(diag.format(), diagnostics=[diag]) from None
         except json.JSONDecodeError as exc:
             line = getattr(exc, "lineno", 0)
             col = getattr(exc, "colno", 0)
