@@ -2,6 +2,11 @@
 
 The AST is a tree of dicts ``{"type": ..., "children": [...], "value": ...}``. jmespath documents
 it as subject to change, which is why ``pyproject.toml`` pins ``jmespath==1.1.0``.
+
+jmespath's parser, and every walker of the AST (the emitter, the checker's type inference, the
+reference interpreter), recurse once or more per level: an expression nested more than
+:data:`MAX_NESTING` levels (brackets, or a chain such as ``a || a || …``) is a ``syntax`` error
+saying so (:func:`too_deep`), never a ``RecursionError``.
 """
 
 from __future__ import annotations
@@ -17,9 +22,53 @@ from jmespath.parser import Parser
 
 from accord.errors import ExpressionError
 
-__all__ = ["Node", "function_column", "parse"]
+__all__ = ["MAX_NESTING", "TOO_DEEP", "Node", "function_column", "parse", "too_deep"]
 
 Node = dict[str, Any]
+
+#: Deepest nesting of an expression, in brackets or in AST levels. Real rules nest < 10; the compliance suite, up to 105.
+MAX_NESTING = 128
+_OPEN = frozenset({"lparen", "lbracket", "lbrace", "filter"})
+_CLOSE = frozenset({"rparen", "rbracket", "rbrace"})
+
+
+#: What :func:`too_deep` says.
+TOO_DEEP = (f"expression nested more than {MAX_NESTING} levels deep: split it into several "
+            "rules or simplify it")
+
+
+def _ast_depth(tree: Any) -> int:
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.get("children", ()))
+    return deepest
+
+
+def too_deep(expression: str, tree: Any = None) -> tuple[str, int] | None:
+    """``(message, column)`` when ``expression`` nests more than :data:`MAX_NESTING` levels
+    in brackets (checked on its tokens, before any recursive parsing) or, given its parsed
+    ``tree``, in AST levels; None otherwise. Iterative: safe on any input."""
+    if tree is not None:
+        return (TOO_DEEP, 0) if _ast_depth(tree) > MAX_NESTING else None
+    depth = 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PendingDeprecationWarning)  # parse() reports it
+            tokens = list(Lexer().tokenize(expression))
+        for token in tokens:
+            if token["type"] in _OPEN:
+                depth += 1
+                if depth > MAX_NESTING:
+                    return TOO_DEEP, int(token["start"])
+            elif token["type"] in _CLOSE:
+                depth -= 1
+    except jexc.JMESPathError:
+        return None  # the parser reports the syntax error
+    return None
 
 
 @dataclass(frozen=True)
@@ -35,6 +84,9 @@ def parse(expression: str) -> Node:
         raise ExpressionError(
             f"an expression must be a string, got {type(expression).__name__}", kind="syntax"
         )
+    deep = too_deep(expression)
+    if deep is not None:
+        raise ExpressionError(deep[0], kind="syntax", expression=expression, column=deep[1])
     try:
         with warnings.catch_warnings():
             # jmespath.py still accepts `foo` (not JSON) as a string, with this warning; the
@@ -70,6 +122,12 @@ def parse(expression: str) -> Node:
             f"syntax error at column {error.lex_position}, at {token}: {error.msg}",
             kind="syntax", expression=expression, column=error.lex_position,
         ) from None
+    except RecursionError:  # unary chains (`!!!…a`, `&&&…a`) and nested projections
+        raise ExpressionError(TOO_DEEP, kind="syntax", expression=expression,
+                              column=0) from None
+    if too_deep(expression, parsed) is not None:
+        raise ExpressionError(TOO_DEEP, kind="syntax", expression=expression,
+                              column=0)
     return parsed
 
 
