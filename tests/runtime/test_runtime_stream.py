@@ -96,7 +96,7 @@ def test_dead_letter_content() -> None:
     assert written == [{"id": "1"}]
     rule, crash, invalid, badjson, array, latin1, bigint = letters
     assert bigint["class"] == "data_quality" and "beyond 2**53 - 1" in bigint["message"]
-    assert bigint["raw"] == '{"id": 18446744073709551615}' 
+    assert bigint["raw"] == '{"id": 18446744073709551615}'
     assert rule == {"line_number": 2, "class": "business_rule", "message": "closed deals only",
                     "path": "$.stage", "rule": "mappings/x.yaml:3", "target": None,
                     "input": {"id": 3, "kind": "rule"}}

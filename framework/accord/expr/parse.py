@@ -26,7 +26,8 @@ __all__ = ["MAX_NESTING", "TOO_DEEP", "Node", "function_column", "parse", "too_d
 
 Node = dict[str, Any]
 
-#: Deepest nesting of an expression, in brackets or in AST levels. Real rules nest < 10; the compliance suite, up to 105.
+#: Deepest nesting of an expression, in brackets or in AST levels. Real rules nest < 10, the
+#: compliance suite up to 105.
 MAX_NESTING = 128
 _OPEN = frozenset({"lparen", "lbracket", "lbrace", "filter"})
 _CLOSE = frozenset({"rparen", "rbracket", "rbrace"})
