@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from accord import codes
+from accord import codes, patterns
 from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.check.infer import Inferrer, Scope, non_null_paths
 from accord.check.schema_model import SchemaModel, literal_schema
@@ -283,10 +283,12 @@ def _string_misfit(alt: dict[str, Any], value: str) -> str | None:
     pattern = alt.get("pattern")
     if isinstance(pattern, str):
         try:
-            if re.search(pattern, value) is None:
+            if not patterns.search(pattern, value):  # RE2, or `regex` under a time budget
                 return f"{value!r} does not match the pattern {pattern}"
-        except re.error:
-            pass  # an ECMA-262 pattern Python cannot read: leave it to run-time validation
+        except patterns.PatternError as exc:
+            if exc.timeout:
+                return str(exc)
+            # a pattern no engine reads: leave it to run-time validation
     if isinstance(alt.get("maxLength"), int) and len(value) > alt["maxLength"]:
         return f"{value!r} is longer than {alt['maxLength']} characters"
     if isinstance(alt.get("minLength"), int) and len(value) < alt["minLength"]:

@@ -10,10 +10,10 @@ compared again (recursion guard).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord import patterns
 from accord.compat.changes import ChangeType
 from accord.compat.schema import (
     ABSENT,
@@ -380,9 +380,9 @@ def _partial_schema(node: dict[str, Any], name: str) -> Any:
     """The schema an undeclared property ``name`` gets in a partially open model, or None."""
     for pattern, schema in _dict(node, "patternProperties").items():
         try:
-            if re.search(pattern, name):
+            if patterns.search(pattern, name):  # RE2, or `regex` under a time budget
                 return schema
-        except re.error:
+        except patterns.PatternError:
             continue
     ap = node.get("additionalProperties", ABSENT)
     if ap is not ABSENT:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-from accord import codes, fsio
+
+from accord import codes, fsio, patterns
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError, UsageError
 from accord.jsondoc import join_pointer, resolve_pointer
@@ -131,6 +132,77 @@ class Contract:
         return self.document.diagnostic(code, message, pointer, **kw)
 
 
+
+# -- patterns ------------------------------------------------------------------------------
+# jsonschema's own `pattern`, `patternProperties` and `additionalProperties` run Python's `re`,
+# which backtracks: a contract's `^(a+)+$` would hang `accord check` on a long example value.
+# These run accord.patterns instead (RE2, or `regex` under a time budget).
+
+
+def _match(pattern: str, text: str) -> tuple[bool, str | None]:
+    try:
+        return patterns.search(pattern, text), None
+    except patterns.PatternError as exc:
+        return False, str(exc)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any,
+             schema: Any) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string"):
+        matched, problem = _match(pattern, instance)
+        if problem is not None:
+            yield ValidationError(problem)
+        elif not matched:
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(validator: Any, pattern_properties: dict[str, Any], instance: Any,
+                        schema: Any) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in pattern_properties.items():
+        for name, value in instance.items():
+            matched, problem = _match(pattern, name)
+            if problem is not None:
+                yield ValidationError(problem)
+            elif matched:
+                yield from validator.descend(value, subschema, path=name, schema_path=pattern)
+
+
+def _additional_properties(validator: Any, additional: Any, instance: Any,
+                           schema: Any) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object"):
+        return
+    declared = schema.get("properties", {})
+    pats = list(schema.get("patternProperties", {}))
+    extras = [name for name in instance if name not in declared
+              and not any(_match(p, name)[0] for p in pats)]
+    if validator.is_type(additional, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], additional, path=extra)
+    elif not additional and extras:
+        shown = ", ".join(repr(e) for e in sorted(extras))
+        yield ValidationError(f"Additional properties are not allowed ({shown} "
+                              f"{'was' if len(extras) == 1 else 'were'} unexpected)")
+
+
+@cache
+def _safe_validator_class() -> Any:
+    """Draft 2020-12 with the three keywords above (built on first use: jsonschema loads
+    lazily)."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator, {
+        "pattern": _pattern, "patternProperties": _pattern_properties,
+        "additionalProperties": _additional_properties})
+
+
 @dataclass
 class ContractRegistry:
     """Every loaded contract, by name and version, plus the findings met while loading."""
@@ -203,7 +275,7 @@ class ContractRegistry:
     def validator(self, contract: Contract) -> Draft202012Validator:
         from jsonschema import Draft202012Validator
 
-        return Draft202012Validator(
+        return _safe_validator_class()(
             contract.schema, registry=self.resource_registry,
             format_checker=Draft202012Validator.FORMAT_CHECKER,
         )
