@@ -21,7 +21,7 @@ from accord.expr.emitter import (
     path_prefixes,
 )
 from accord.expr.literals import comment_text
-from accord.expr.parse import Node, parse
+from accord.expr.parse import TOO_DEEP, Node, parse
 from accord.runtime import jmes
 from accord.runtime.jmes import Function
 
@@ -203,7 +203,11 @@ def compile_expression(
     ``invalid-value`` for a zero slice step) at compile time; calling the result raises
     ``ExpressionError`` (``invalid-type``, ``invalid-value``) when the data is wrong.
     """
-    source = emit_function(expression, "compiled_expression", functions=functions)
+    try:
+        source = emit_function(expression, "compiled_expression", functions=functions)
+    except RecursionError:  # an AST a few hundred levels deep: parse() bounds it at 400
+        raise ExpressionError(TOO_DEEP, kind="syntax", expression=expression,
+                              column=0) from None
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     filename = f"<accord-expression-{digest}>"
     # Registered so tracebacks and debuggers show the generated line (mtime None: never purged).

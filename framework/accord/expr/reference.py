@@ -14,7 +14,7 @@ from jmespath import exceptions as jexc
 from jmespath.functions import Functions
 
 from accord.errors import ExpressionError
-from accord.expr.parse import parse
+from accord.expr.parse import TOO_DEEP, parse
 from accord.runtime.jmes import FUNCTIONS, Function
 
 __all__ = ["LIBRARY", "reference_options", "reference_search"]
@@ -69,6 +69,8 @@ def reference_search(
     options = reference_options(root=data if root is None else root, parent=parent)
     try:
         return jmespath.search(expression, data, options=options)
+    except RecursionError:
+        raise ExpressionError(TOO_DEEP, kind="syntax", expression=expression, column=0) from None
     except jexc.ArityError as error:
         raise ExpressionError(str(error), kind="invalid-arity", expression=expression) from None
     except jexc.UnknownFunctionError as error:
