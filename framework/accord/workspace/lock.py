@@ -78,7 +78,8 @@ class RegistryLock:
             data = loads_bounded(fsio.read_text(path, root=path.parent.parent, display=shown),
                                  MAX_DEPTH)
         except TooDeep as exc:
-            diag = Diagnostic("ACC022", f"registry.lock nests more than {exc.limit} levels deep",
+            diag = Diagnostic(codes.TOO_DEEP,
+                              f"registry.lock nests more than {exc.limit} levels deep",
                               shown, exc.line, exc.col,
                               hint="restore the file from version control; it is written by "
                                    "`accord promote`, not by hand")
