@@ -1,4 +1,4 @@
-"""``accord run``: stream a JSONL file through a generated transformer.
+"""``accord run``: stream records (JSONL, a JSON array or CSV) through a generated transformer.
 
 This module joins the workspace (which knows the target schema) to the runtime (which must not
 import the workspace): it resolves the transformer, turns its ``TARGET`` into a compiled
@@ -29,7 +29,7 @@ from accord.workspace.systems import get_system
 if TYPE_CHECKING:
     from accord.check.endpoints import SchemaResolver
 
-__all__ = ["RunResult", "resolve_transformer", "run_mapping", "target_schema"]
+__all__ = ["RunResult", "resolve_transformer", "run_mapping", "source_schema", "target_schema"]
 
 _PROTOCOL = ("applies", "transform", "key", "TARGET")
 
@@ -45,6 +45,7 @@ class RunResult:
     output: Path
     dead_letter: Path
     stats: RunStats
+    input_schema: str | None = None  # what inputs were validated against (--validate-input)
 
     @property
     def exit_code(self) -> int:
@@ -54,7 +55,8 @@ class RunResult:
     def to_dict(self) -> dict[str, Any]:
         return {"mapping": self.mapping, "target": self.target, "validated": self.validated,
                 "input": str(self.input), "output": str(self.output),
-                "dead_letter": str(self.dead_letter), **self.stats.to_dict()}
+                "dead_letter": str(self.dead_letter), "input_validated_against":
+                    self.input_schema, **self.stats.to_dict()}
 
 
 def resolve_transformer(mapping: str | Path | ModuleType | Any,
@@ -108,6 +110,32 @@ def target_schema(workspace: Workspace, target: dict[str, Any]) -> tuple[dict[st
                     "{system, schema} or {system, operation}")
 
 
+def source_schema(workspace: Workspace, transformer: Any) -> tuple[dict[str, Any], str]:
+    """The JSON Schema a transformer's input records must satisfy, and a label naming it.
+
+    ``SOURCE`` forms are ``TARGET``'s, except that an operation's source is its success
+    response body; the spec's ``extra_fields`` (found through ``SPEC``) widen it as the checker
+    does."""
+    source = getattr(transformer, "SOURCE", None)
+    if not isinstance(source, dict):
+        raise LoadError(f"{getattr(transformer, '__file__', transformer)!s} has no SOURCE: "
+                        "regenerate it with `accord generate` to validate its input")
+    if "system" in source and "operation" in source:
+        system = get_system(workspace.systems, str(source["system"]))
+        schema = system.operation_response(str(source["operation"]))
+        label = f"system:{system.name}/operation:{source['operation']}"
+    else:
+        schema, label = target_schema(workspace, source)
+    spec_path = getattr(transformer, "SPEC", None)
+    if isinstance(spec_path, str) and (workspace.root / spec_path).is_file():
+        from accord.check.endpoints import with_extra_fields
+        from accord.mapping.loader import load_spec
+
+        spec = load_spec(workspace.root / spec_path, root=workspace.root)
+        schema = with_extra_fields(schema, spec.source, "source")
+    return schema, label
+
+
 def run_mapping(
     mapping: str | Path | ModuleType | Any,
     *,
@@ -118,9 +146,13 @@ def run_mapping(
     validate: bool = True,
     with_key: bool = False,
     progress: bool | None = None,
+    input_format: str | None = None,
+    limit: int | None = None,
+    validate_input: bool = False,
 ) -> RunResult:
-    """Run one mapping over a JSONL file. Raises AccordError (exit 2) for unusable input;
-    dead letters are counted in the result, never raised."""
+    """Run one mapping over a file or standard input (``-``) of JSONL, a JSON array or CSV.
+    Raises AccordError (exit 2) for unusable input; dead letters are counted in the result,
+    never raised. ``validate_input`` checks each record against the source schema first."""
     root = workspace.root if isinstance(workspace, Workspace) else Path(workspace)
     loaded: list[Workspace] = [workspace] if isinstance(workspace, Workspace) else []
 
@@ -133,7 +165,8 @@ def run_mapping(
 
     transformer = resolve_transformer(mapping, root, lambda folder: at(folder).resolver)
     label = f"{transformer.TARGET!r}"
-    validator = None
+    validator = input_validator = None
+    input_label: str | None = None
     if validate:
         try:
             schema, label = target_schema(at(root), transformer.TARGET)
@@ -142,8 +175,14 @@ def run_mapping(
             raise LoadError(f"{spec}: target {transformer.TARGET!r}: {exc.message}",
                             diagnostics=exc.diagnostics) from None
         validator = compile_validator(schema)
+    if validate_input:
+        schema, input_label = source_schema(at(root), transformer)
+        input_validator = compile_validator(schema)
     stats = run_files(transformer, input, output, dead_letter, validator=validator,
-                      schema_rule=label, with_key=with_key, progress=progress)
+                      schema_rule=label, with_key=with_key, progress=progress,
+                      input_format=input_format, limit=limit,
+                      input_validator=input_validator, input_rule=input_label)
     name = str(getattr(transformer, "NAME", "")
                or Path(getattr(transformer, "__file__", "mapping")).stem)
-    return RunResult(name, label, validate, Path(input), Path(output), Path(dead_letter), stats)
+    return RunResult(name, label, validate, Path(input), Path(output), Path(dead_letter), stats,
+                     input_label)

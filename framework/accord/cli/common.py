@@ -30,18 +30,18 @@ def style(text: str, **kwargs: Any) -> str:
 
 
 def echo_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, *, suite: str = "accord",
-                     **summary: Any) -> None:
+                     err: bool = False, **summary: Any) -> None:
     if fmt == "text":
         for d in sorted(diagnostics, key=Diagnostic.sort_key):
             colour = {"error": "red", "warning": "yellow", "info": "blue"}[d.severity.value]
             head = f"{style(d.location, bold=True)}: {style(d.code, fg=colour)} {d.message}"
             if d.pointer:
                 head += style(f" (at {d.pointer})", dim=True)
-            click.echo(head)
+            click.echo(head, err=err)
             if d.hint:
-                click.echo(f"    {style('hint:', fg='cyan')} {d.hint}")
+                click.echo(f"    {style('hint:', fg='cyan')} {d.hint}", err=err)
     else:
-        click.echo(render(diagnostics, fmt, suite=suite, **summary))
+        click.echo(render(diagnostics, fmt, suite=suite, **summary), err=err)
 
 
 def exit_code_for(diagnostics: Sequence[Diagnostic]) -> int:
@@ -73,12 +73,14 @@ def handle_errors(fmt_param: str = "fmt") -> Callable[[F], F]:
     return decorate
 
 
-def echo_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+def echo_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *,
+               err: bool = False) -> None:
     """A plain aligned table (bold header on a terminal); stable output for logs and tests."""
     if not rows:
         return
     widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
     header = "  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip()
-    click.echo(style(header, bold=True))
+    click.echo(style(header, bold=True), err=err)
     for row in rows:
-        click.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns).rstrip())
+        click.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns).rstrip(),
+                   err=err)

@@ -31,9 +31,13 @@ from accord import fsio
 from accord.errors import LoadError, TransformError, UsageError
 from accord.runtime.deadletter import DeadLetter, DeadLetterWriter, ErrorClass, rule_for_output
 from accord.runtime.jsonl import MalformedLine, dumps_line, loads_line
+from accord.runtime.readers import detect_format, limit_records, record_lines
 from accord.runtime.validate import Validator
 
-__all__ = ["RunStats", "Transformer", "run_files", "run_stream"]
+__all__ = ["STDIO", "RunStats", "Transformer", "run_files", "run_stream"]
+
+#: the path that means standard input or output
+STDIO = "-"
 
 ProgressCallback = Callable[[int, int], None]  # (records read, bytes read)
 _PROGRESS_EVERY = 2048
@@ -89,6 +93,21 @@ def _failure(exc: Exception, stage: str, line_number: int, record: Any) -> DeadL
                       f"{stage} raised {type(exc).__name__}: {exc}", "$", None, record)
 
 
+def _schema_letter(line_number: int, what: str, side: str, validator: Validator, body: Any,
+                   rule: str | None, record: Any) -> DeadLetter:
+    """The dead letter of a record whose input or output breaks its schema."""
+    violations = validator.errors(body)
+    first = violations[0] if violations else None
+    where = f" at {first.pointer}" if first and first.pointer else ""
+    return DeadLetter(
+        line_number, ErrorClass.DATA_QUALITY,
+        f"{what} does not match the {side} schema{where}: {first.message if first else 'invalid'}",
+        first.path if first else "$", rule, record,
+        target=(first.path if first else "$") if what == "output" else None,
+        violations=[{"path": v.path, "pointer": v.pointer, "message": v.message}
+                    for v in violations])
+
+
 def run_stream(
     transformer: Any,
     lines: Iterable[bytes],
@@ -99,11 +118,15 @@ def run_stream(
     schema_rule: str | None = None,
     with_key: bool = False,
     progress: ProgressCallback | None = None,
+    input_validator: Validator | None = None,
+    input_rule: str | None = None,
 ) -> RunStats:
     """Run ``transformer`` over ``lines`` (bytes, one JSON object each).
 
     ``schema_rule`` names the target schema in dead letters for validation failures (e.g.
-    ``contract:project@1.1.0``).
+    ``contract:project@1.1.0``). With ``input_validator`` each record is first validated
+    against the source schema (named ``input_rule``); an invalid one is a ``data_quality``
+    dead letter naming every violation by JSON path and pointer, and is not transformed.
     """
     applies: Callable[[Any], bool] = transformer.applies
     transform: Callable[[Any], Any] = transformer.transform
@@ -135,6 +158,10 @@ def run_stream(
                 line_number, ErrorClass.DATA_QUALITY,
                 f"expected a JSON object, found {_describe(record)}", input=record))
             continue
+        if input_validator is not None and not input_validator.is_valid(record):
+            letters.write(_schema_letter(line_number, "input", "source", input_validator, record,
+                                         input_rule, record))
+            continue
         stage = "applies()"
         try:
             if not applies(record):
@@ -162,7 +189,8 @@ def run_stream(
                     f"{first.message if first else 'invalid'}",
                     wrote[1] if wrote else where, wrote[0] if wrote else schema_rule, record,
                     target=where,
-                    violations=[{"path": v.path, "message": v.message} for v in violations]))
+                    violations=[{"path": v.path, "pointer": v.pointer, "message": v.message}
+                                for v in violations]))
                 continue
         try:
             encoded = dumps_line(result)
@@ -187,19 +215,34 @@ def _atomic_outputs(*paths: Path) -> Iterator[list[IO[bytes]]]:
     a cross-process lock so that a second run to the same output refuses instead of mixing."""
     with contextlib.ExitStack() as stack:
         for path in paths:
-            if not fsio.is_stream(path):
+            if not _is_stdio(path) and not fsio.is_stream(path):
                 stack.enter_context(fsio.locked(
                     path, timeout=0, display=str(path),
                     busy_hint="another `accord run` is writing this file; wait for it, or "
                               "choose another output"))
-        yield [stack.enter_context(fsio.open_output(path, buffering=BUFFER)) for path in paths]
+        if any(_is_stdio(path) for path in paths):
+            stack.callback(sys.stdout.buffer.flush)
+        yield [sys.stdout.buffer if _is_stdio(path)
+               else stack.enter_context(fsio.open_output(path, buffering=BUFFER))
+               for path in paths]
+
+
+def _is_stdio(path: Path) -> bool:
+    """``-``: standard input (for ``--input``) or standard output (for an output)."""
+    return str(path) == STDIO
 
 
 def _check_paths(input_path: Path, output: Path, dead_letter: Path) -> None:
-    files = [p for p in (input_path, output, dead_letter) if not fsio.is_stream(p)]
+    if _is_stdio(output) and _is_stdio(dead_letter):
+        raise UsageError("--output and --dead-letter cannot both be - (standard output): "
+                         "send one of them to a file")
+    files = [p for p in (input_path, output, dead_letter)
+             if not _is_stdio(p) and not fsio.is_stream(p)]
     if len({os.path.realpath(p) for p in files}) != len(files):
         raise UsageError("--input, --output and --dead-letter must be three different files")
     for target in (output, dead_letter):
+        if _is_stdio(target):
+            continue
         if not os.path.isdir(target.parent):  # os.path never raises (a name too long)
             raise UsageError(f"{target}: folder {target.parent} does not exist")
         if os.path.isdir(target):
@@ -211,6 +254,7 @@ def _progress_bar(total: int, enabled: bool) -> Iterator[ProgressCallback | None
     if not enabled:
         yield None
         return
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -221,7 +265,7 @@ def _progress_bar(total: int, enabled: bool) -> Iterator[ProgressCallback | None
 
     with Progress(TextColumn("[bold]accord run"), BarColumn(), DownloadColumn(),
                   TextColumn("{task.fields[records]:,} records"), TimeRemainingColumn(),
-                  transient=True) as bar:
+                  console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("run", total=total or None, records=0)
 
         def update(records: int, done: int) -> None:
@@ -240,29 +284,46 @@ def run_files(
     schema_rule: str | None = None,
     with_key: bool = False,
     progress: bool | None = None,
+    input_format: str | None = None,
+    limit: int | None = None,
+    input_validator: Validator | None = None,
+    input_rule: str | None = None,
 ) -> RunStats:
     """Stream ``input_path`` through ``transformer`` into ``output`` and ``dead_letter``.
 
-    ``progress=None`` shows a progress bar only when stderr is a terminal. Raises
+    ``-`` is standard input (``input_path``) or standard output (one of the outputs, written
+    into as the run goes). ``input_format`` is ``jsonl``, ``json`` or ``csv`` (default: by
+    extension, see :mod:`accord.runtime.readers`); ``limit`` stops after that many records.
+    ``progress=None`` shows a progress bar (on stderr) only when stderr is a terminal. Raises
     :class:`~accord.errors.LoadError` (exit 2) when the input cannot be read and
     :class:`~accord.errors.UsageError` for unusable output paths, before touching any output.
     """
     source, out_path, dead_path = Path(input_path), Path(output), Path(dead_letter)
+    fmt = detect_format(source, input_format)
+    if limit is not None and limit < 0:
+        raise UsageError(f"--limit must be 0 or more, got {limit}")
+    from_stdin = _is_stdio(source)
     try:
-        handle = open(source, "rb", buffering=BUFFER)  # noqa: SIM115 - closed in the finally
+        handle = (sys.stdin.buffer if from_stdin  # noqa: SIM115 - closed in the finally
+                  else open(source, "rb", buffering=BUFFER))
     except FileNotFoundError:
         raise LoadError(f"{source}: input file not found") from None
     except IsADirectoryError:
-        raise LoadError(f"{source} is a directory, expected a JSONL file") from None
+        raise LoadError(f"{source} is a directory, expected a {fmt.upper()} file") from None
     except OSError as exc:
         raise LoadError(f"{source}: cannot read: {exc.strerror}") from None
     try:
         _check_paths(source, out_path, dead_path)
         show = sys.stderr.isatty() if progress is None else progress
-        total = os.fstat(handle.fileno()).st_size
+        total = 0 if from_stdin else os.fstat(handle.fileno()).st_size
+        lines = record_lines(handle, fmt, name="standard input" if from_stdin else str(source))
+        if limit is not None:
+            lines = limit_records(lines, limit)
         with _atomic_outputs(out_path, dead_path) as (out, dead), \
                 _progress_bar(total, show) as update:
-            return run_stream(transformer, handle, out, dead, validator=validator,
-                              schema_rule=schema_rule, with_key=with_key, progress=update)
+            return run_stream(transformer, lines, out, dead, validator=validator,
+                              schema_rule=schema_rule, with_key=with_key, progress=update,
+                              input_validator=input_validator, input_rule=input_rule)
     finally:
-        handle.close()
+        if not from_stdin:
+            handle.close()

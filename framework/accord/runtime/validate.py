@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import jsonschema_rs
 
 from accord.errors import LoadError
+from accord.jsondoc import join_pointer
 
 __all__ = ["Validator", "Violation", "compile_validator", "json_path"]
 
@@ -26,10 +27,11 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class Violation(NamedTuple):
-    """One reason an instance is invalid: where (a JSON path) and why."""
+    """One reason an instance is invalid: where (a JSON path and an RFC 6901 pointer) and why."""
 
     path: str
     message: str
+    pointer: str = ""
 
 
 def json_path(parts: Any) -> str:
@@ -77,7 +79,8 @@ class Validator:
                 return []
             found: list[Violation] = []
             for error in self._compiled.iter_errors(instance):
-                found.append(Violation(json_path(error.instance_path), error.message))
+                found.append(Violation(json_path(error.instance_path), error.message,
+                                       join_pointer("", *error.instance_path)))
                 if len(found) >= limit:
                     break
         except ValueError as exc:
