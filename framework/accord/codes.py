@@ -336,6 +336,10 @@ LOOKUP_CHAIN_GAP = _code(
     'ACC480', "a chained lookup's output has no entry in the next table",
     'add the entry, or on_miss',
 )
+NOT_A_CONTRACT = _code(
+    'ACC481', 'a file given to accord compat is not a contract (a JSON Schema)',
+    'compare two versions of a contract: contracts/canonical/<entity>/<version>.yaml',
+)
 # -- the pipeline --------------------------------------------------------------------------
 STAGE_FAILED = _code('ACC900', 'a pipeline stage could not run', 'fix the error shown')
 

@@ -1,4 +1,5 @@
-"""``accord schema mapping|lookup``: print a file format's JSON Schema (for editors)."""
+"""``accord schema contract|system|mapping|lookup``: print a file format's JSON Schema (for
+editors and other tools)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from accord.mapping.formats import FORMATS, format_schema
 
 
 @click.command()
-@click.argument("name", type=click.Choice(sorted(FORMATS)))
+@click.argument("name", type=click.Choice(FORMATS))
 def schema(name: str) -> None:
-    """Print the JSON Schema of the NAME file format (mapping or lookup)."""
+    """Print the JSON Schema of the NAME file format: contract, system, mapping or lookup."""
     click.echo(json.dumps(format_schema(name), indent=2))

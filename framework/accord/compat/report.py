@@ -16,6 +16,14 @@ __all__ = ["change_rows", "compat_files", "ordered", "to_diagnostics"]
 #: Diagnostic code of a change a mode refuses / accepts.
 CODE_BREAKING = codes.BREAKING_CHANGE
 CODE_CHANGE = codes.CHANGE
+#: A file given to ``accord compat`` that is not a contract (a JSON Schema).
+CODE_NOT_CONTRACT = codes.NOT_A_CONTRACT
+
+#: Keywords at least one of which a contract's top level carries.
+_SCHEMA_KEYWORDS = frozenset((
+    "$schema", "$id", "$ref", "$defs", "type", "properties", "items", "prefixItems", "allOf",
+    "anyOf", "oneOf", "not", "enum", "const", "required", "additionalProperties", "x-accord",
+))
 
 
 def ordered(changes: list[Change]) -> list[Change]:
@@ -52,6 +60,44 @@ def _workspace_registry(path: Path) -> Any:
     return None
 
 
+def _not_a_contract(doc: Any) -> Diagnostic | None:
+    """Why ``doc`` is not a contract (a JSON Schema), or None when it is one: a mapping spec,
+    a lookup table, a system description, an OpenAPI document or plain data is refused (by
+    ``compat_files``, exit 2), saying what it is."""
+    from jsonschema import Draft202012Validator
+
+    data = doc.data
+    what: str | None = None
+    pointer = ""
+    if not isinstance(data, dict):
+        what = f"it holds {type(data).__name__ if data is not None else 'nothing'}, not a schema"
+    elif isinstance(data.get("accord"), str):
+        kind = str(data["accord"]).split("/")[0]
+        what = f"it is an accord {kind} file (accord: {data['accord']})"
+        pointer = "/accord"
+    elif "openapi" in data or "swagger" in data:
+        what = "it is an API description (OpenAPI); compare one of its schemas instead"
+        pointer = "/openapi" if "openapi" in data else "/swagger"
+    elif not _SCHEMA_KEYWORDS.intersection(data):
+        what = ("it has no JSON Schema keyword at its top level (expected some of $schema, "
+                "type, properties, $ref, allOf, ...)")
+    else:
+        error = next(iter(Draft202012Validator(Draft202012Validator.META_SCHEMA)
+                          .iter_errors(data)), None)
+        if error is not None:
+            from accord.jsondoc import join_pointer
+
+            pointer = join_pointer("", *error.absolute_path)
+            what = f"it is not a valid JSON Schema 2020-12: {error.message}"
+    if what is None:
+        return None
+    diagnostic: Diagnostic = doc.diagnostic(
+        CODE_NOT_CONTRACT, f"not a contract: {what}", pointer,
+        hint="accord compat OLD NEW compares two versions of a contract, e.g. "
+             "contracts/canonical/project/1.0.0.yaml contracts/canonical/project/1.1.0.yaml")
+    return diagnostic
+
+
 def compat_files(old: str | Path, new: str | Path, mode: str = "BACKWARD", *,
                  policy: str = "strict") -> CompatResult:
     """Compare two schema files (YAML or JSON). ``$ref``s to canonical contracts resolve
@@ -59,5 +105,10 @@ def compat_files(old: str | Path, new: str | Path, mode: str = "BACKWARD", *,
     from accord.workspace.yamlio import load_yaml
 
     old_doc, new_doc = load_yaml(old), load_yaml(new)
+    refused = [d for d in (_not_a_contract(old_doc), _not_a_contract(new_doc)) if d is not None]
+    if refused:
+        from accord.errors import LoadError
+
+        raise LoadError(refused[0].message, diagnostics=refused)
     return compat(old_doc.data, new_doc.data, mode, policy=policy,
                   registry=_workspace_registry(Path(new)))

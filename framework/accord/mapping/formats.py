@@ -3,8 +3,10 @@ file:line:col diagnostics."""
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -19,18 +21,54 @@ from accord.workspace.yamlio import YamlDocument
 
 __all__ = ["FORMATS", "format_schema", "validate_format"]
 
-#: format name -> packaged schema file
-FORMATS = {"mapping": "mapping-v1.schema.json", "lookup": "lookup-v1.schema.json"}
+#: every file format of a workspace, in the order a workspace is built
+FORMATS = ("contract", "system", "mapping", "lookup")
+#: the formats whose schema is a packaged file (the others are built from the loaders' own)
+_FILES = {"mapping": "mapping-v1.schema.json", "lookup": "lookup-v1.schema.json"}
 
 CODE_FORMAT = codes.SPEC_FORMAT
 
 
 @cache
 def format_schema(name: str) -> dict[str, Any]:
-    """The JSON Schema of a format (``mapping`` or ``lookup``)."""
-    text = resources.files("accord.mapping").joinpath(FORMATS[name]).read_text("utf-8")
+    """The JSON Schema of a format: ``contract``, ``system``, ``mapping`` or ``lookup``.
+
+    ``system`` is the very schema the system loader validates with; ``contract`` is JSON
+    Schema 2020-12 itself plus the contract loader's ``$id`` and ``x-accord`` rules."""
+    if name == "system":
+        from accord.workspace.systems import SYSTEM_SCHEMA
+
+        return copy.deepcopy(SYSTEM_SCHEMA)
+    if name == "contract":
+        return _contract_schema()
+    text = resources.files("accord.mapping").joinpath(_FILES[name]).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+def _contract_schema() -> dict[str, Any]:
+    from accord.workspace.contracts import URN_PREFIX, X_ACCORD_SCHEMA
+
+    x_accord = {k: v for k, v in copy.deepcopy(X_ACCORD_SCHEMA).items() if k != "$schema"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:accord:format:contract:v1",
+        "title": "accord canonical contract "
+                 "(contracts/canonical/<entity>/<MAJOR.MINOR.PATCH>.yaml)",
+        "description": "A JSON Schema 2020-12 document with an x-accord block; objects state "
+                       "additionalProperties explicitly.",
+        "allOf": [{"$ref": "https://json-schema.org/draft/2020-12/schema"}],
+        "type": "object",
+        "required": ["$id", "x-accord"],
+        "properties": {
+            "$schema": {"const": "https://json-schema.org/draft/2020-12/schema"},
+            "$id": {"type": "string",
+                    "pattern": "^" + re.escape(URN_PREFIX)
+                               + r"[a-z][a-z0-9_]*:(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\."
+                                 r"(0|[1-9][0-9]*)$"},
+            "x-accord": x_accord,
+        },
+    }
 
 
 @cache
