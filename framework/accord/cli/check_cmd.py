@@ -1,4 +1,4 @@
-"""``accord check [PATH]``."""
+"""``accord check [-w DIR]``."""
 
 from __future__ import annotations
 
@@ -12,25 +12,29 @@ from accord.cli.common import (
     exit_code_for,
     format_option,
     handle_errors,
+    legacy_path_argument,
     style,
+    workspace_option,
+    workspace_path,
 )
 from accord.project import load_workspace
 
 
 @click.command()
-@click.argument("path", default=".", type=click.Path())
+@workspace_option
+@legacy_path_argument
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="Findings and the verdict only, no table.")
 @handle_errors()
-def check(path: str, fmt: str, quiet: bool) -> None:
-    """Check the workspace at PATH: contracts, systems, mappings. Prints every finding as
+def check(workspace: str | None, legacy_path: str | None, fmt: str, quiet: bool) -> None:
+    """Check the workspace: contracts, systems, mappings. Prints every finding as
     file:line:col: CODE message, then a summary."""
-    workspace = load_workspace(path)
-    diagnostics = workspace.check()
-    summary = workspace.summary()
+    loaded = load_workspace(workspace_path(workspace, legacy_path))
+    diagnostics = loaded.check()
+    summary = loaded.summary()
     if fmt == "text":
         if not quiet:
-            echo_table(workspace.contract_table(), ["entity", "versions", "owner"])
+            echo_table(loaded.contract_table(), ["entity", "versions", "owner"])
             click.echo()
         echo_diagnostics(diagnostics, fmt)
         errors = sum(1 for d in diagnostics if d.severity.value == "error")
@@ -43,7 +47,7 @@ def check(path: str, fmt: str, quiet: bool) -> None:
                    else style("clean", fg="green", bold=True))
         if warnings:
             verdict += f", {warnings} warning(s)"
-        click.echo(f"accord check {workspace.root}: {', '.join(parts)} — {verdict}")
+        click.echo(f"accord check {loaded.root}: {', '.join(parts)} — {verdict}")
     else:
         echo_diagnostics(diagnostics, fmt, suite="accord check", summary=summary)
     sys.exit(exit_code_for(diagnostics))

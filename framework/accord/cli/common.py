@@ -84,3 +84,30 @@ def echo_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *,
     for row in rows:
         click.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns).rstrip(),
                    err=err)
+
+
+def workspace_option(func: F) -> F:
+    """``-w/--workspace DIR``: how every command that reads a workspace is told where it is."""
+    option = click.option(
+        "--workspace", "-w", "workspace", default=None, metavar="DIR", type=click.Path(),
+        help="The workspace: DIR or the nearest folder above it holding contracts/ "
+             "(default: the current directory).")
+    return option(func)
+
+
+#: ``--path DIR``, the workspace option older releases of diff and promote took: still
+#: accepted, no longer shown.
+legacy_path_option = click.option("--path", "legacy_path", default=None, type=click.Path(),
+                                  hidden=True)
+
+#: The positional workspace PATH older releases took; still accepted, no longer shown.
+legacy_path_argument = click.argument("legacy_path", required=False, default=None,
+                                      type=click.Path(), metavar="")
+
+
+def workspace_path(workspace: str | None, legacy_path: str | None = None) -> str:
+    """The workspace the command was given (``-w``, or the older positional PATH)."""
+    if workspace is not None and legacy_path is not None and workspace != legacy_path:
+        raise click.UsageError(f"the workspace is given twice ({legacy_path!r} and -w "
+                               f"{workspace!r}): use -w DIR only")
+    return workspace or legacy_path or "."

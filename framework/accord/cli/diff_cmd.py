@@ -7,7 +7,14 @@ import sys
 
 import click
 
-from accord.cli.common import format_option, handle_errors, style
+from accord.cli.common import (
+    format_option,
+    handle_errors,
+    legacy_path_option,
+    style,
+    workspace_option,
+    workspace_path,
+)
 from accord.compat.report import to_diagnostics
 from accord.diagnostics import render_junit
 from accord.gate.diff import contract_diff
@@ -18,16 +25,18 @@ from accord.project import load_workspace
 @click.argument("contract")
 @click.argument("old")
 @click.argument("new")
-@click.option("--path", default=".", type=click.Path(), help="The workspace (default: here).")
+@workspace_option
+@legacy_path_option
 @format_option
 @handle_errors()
-def diff_command(contract: str, old: str, new: str, path: str, fmt: str) -> None:
+def diff_command(contract: str, old: str, new: str, workspace: str | None,
+                 legacy_path: str | None, fmt: str) -> None:
     """List each change from CONTRACT@OLD to CONTRACT@NEW (under the contract's compatibility
     mode, breaking first) and the mapping rules that read or write its pointer.
 
     Exit 0 when compatible, 1 when a change is breaking."""
-    workspace = load_workspace(path)
-    found = contract_diff(workspace, contract, old, new)
+    loaded = load_workspace(workspace_path(workspace, legacy_path))
+    found = contract_diff(loaded, contract, old, new)
     if fmt == "json":
         click.echo(json.dumps({
             **found.result.to_dict(), "contract": contract, "old": old, "new": new,

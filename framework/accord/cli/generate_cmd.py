@@ -1,4 +1,4 @@
-"""``accord generate [--check] [PATH]``."""
+"""``accord generate [--check] [-w DIR]``."""
 
 from __future__ import annotations
 
@@ -6,20 +6,30 @@ import sys
 
 import click
 
-from accord.cli.common import echo_diagnostics, exit_code_for, format_option, handle_errors, style
+from accord.cli.common import (
+    echo_diagnostics,
+    exit_code_for,
+    format_option,
+    handle_errors,
+    legacy_path_argument,
+    style,
+    workspace_option,
+    workspace_path,
+)
 from accord.project import load_workspace
 
 
 @click.command()
-@click.argument("path", default=".", type=click.Path())
+@workspace_option
+@legacy_path_argument
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 naming stale, missing and orphan generated files.")
 @format_option
 @handle_errors()
-def generate(path: str, check_only: bool, fmt: str) -> None:
+def generate(workspace: str | None, legacy_path: str | None, check_only: bool,
+             fmt: str) -> None:
     """Compile every mapping spec into generated/<flow>/<name>.py."""
-    workspace = load_workspace(path)
-    result = workspace.generate(check=check_only)
+    result = load_workspace(workspace_path(workspace, legacy_path)).generate(check=check_only)
     echo_diagnostics(result.diagnostics, fmt, suite="accord generate",
                      files=[f.path.as_posix() for f in result.files])
     if fmt == "text":

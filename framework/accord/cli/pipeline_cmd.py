@@ -1,4 +1,4 @@
-"""``accord pipeline [PATH]``."""
+"""``accord pipeline [-w DIR]``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ import sys
 
 import click
 
-from accord.cli.common import echo_diagnostics, echo_table, format_option, handle_errors, style
+from accord.cli.common import (
+    echo_diagnostics,
+    echo_table,
+    format_option,
+    handle_errors,
+    legacy_path_argument,
+    style,
+    workspace_option,
+    workspace_path,
+)
 from accord.diagnostics import render_junit_cases
 from accord.errors import EXIT_FINDINGS, EXIT_OK
 from accord.pipeline import STAGES, junit_stage_cases, run_pipeline
@@ -15,18 +24,20 @@ from accord.project import load_workspace
 
 
 @click.command()
-@click.argument("path", default=".", type=click.Path())
+@workspace_option
+@legacy_path_argument
 @click.option("--stage", "stages", multiple=True, type=click.Choice([s[0] for s in STAGES]),
               help="Run only this stage (repeatable).")
 @format_option
 @handle_errors()
-def pipeline(path: str, stages: tuple[str, ...], fmt: str) -> None:
-    """Run the governed pipeline over the workspace at PATH: check, generated code is fresh,
+def pipeline(workspace: str | None, legacy_path: str | None, stages: tuple[str, ...],
+             fmt: str) -> None:
+    """Run the governed pipeline over the workspace: check, generated code is fresh,
     golden examples pass. Exit 1 if any stage has findings."""
-    workspace = load_workspace(path)
+    loaded = load_workspace(workspace_path(workspace, legacy_path))
     progress = (lambda name, title: click.echo(style(f"» {name}: {title} …", dim=True), err=True)) \
         if fmt == "text" else None
-    results = run_pipeline(workspace, on_stage=progress, only=list(stages) or None)
+    results = run_pipeline(loaded, on_stage=progress, only=list(stages) or None)
     diagnostics = [d for r in results for d in r.diagnostics]
     ok = all(r.ok for r in results)
     if fmt == "text":
@@ -39,7 +50,7 @@ def pipeline(path: str, stages: tuple[str, ...], fmt: str) -> None:
         echo_table(rows, ["stage", "result", "time", "detail"])
         verdict = style("pipeline passed", fg="green", bold=True) if ok else \
             style("pipeline failed", fg="red", bold=True)
-        click.echo(f"\n{verdict} — workspace {workspace.root}")
+        click.echo(f"\n{verdict} — workspace {loaded.root}")
     elif fmt == "json":
         click.echo(json.dumps({"ok": ok, "stages": [
             {"name": r.name, "ok": r.ok, "detail": r.detail, "seconds": round(r.seconds, 3),

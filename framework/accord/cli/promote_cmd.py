@@ -8,7 +8,14 @@ import sys
 
 import click
 
-from accord.cli.common import format_option, handle_errors, style
+from accord.cli.common import (
+    format_option,
+    handle_errors,
+    legacy_path_option,
+    style,
+    workspace_option,
+    workspace_path,
+)
 from accord.diagnostics import render_junit_cases
 from accord.gate.promote import promote
 from accord.gate.report import junit_verdict_cases, write_report
@@ -26,21 +33,23 @@ from accord.project import load_workspace
 @click.option("--dry-run", is_flag=True, help="Run the gate; change nothing.")
 @click.option("--report", "report_dir", default=None, type=click.Path(file_okay=False),
               help="Write the release report (Markdown and HTML) into this folder.")
-@click.option("--path", default=".", type=click.Path(), help="The workspace (default: here).")
+@workspace_option
+@legacy_path_option
 @format_option
 @handle_errors()
 def promote_command(contract: str, version: str, to: str, sunset: dt.datetime | None,
-                    dry_run: bool, report_dir: str | None, path: str, fmt: str) -> None:
+                    dry_run: bool, report_dir: str | None, workspace: str | None,
+                    legacy_path: str | None, fmt: str) -> None:
     """Promote CONTRACT@VERSION when every gate criterion passes: the workspace checks clean,
     generated code is fresh, golden examples pass, it is compatible with the released history
     within its major line under its mode (a new major may break, when every mapping of the
     entity fits it or stays on the old major) and its version bump is right. Steps are never
     skipped: draft -> candidate -> released -> deprecated. Sets the status in the contract file
     and records the promotion in contracts/registry.lock. Refusals list every reason (exit 1)."""
-    workspace = load_workspace(path)
-    result = promote(workspace, contract, version, to, dry_run=dry_run,
+    loaded = load_workspace(workspace_path(workspace, legacy_path))
+    result = promote(loaded, contract, version, to, dry_run=dry_run,
                      sunset=sunset.date() if sunset else None)
-    reports = write_report(workspace, result, report_dir) if report_dir else []
+    reports = write_report(loaded, result, report_dir) if report_dir else []
     if fmt == "json":
         click.echo(json.dumps({
             "contract": contract, "version": version, "from": result.from_status, "to": to,

@@ -8,7 +8,15 @@ import sys
 
 import click
 
-from accord.cli.common import echo_diagnostics, echo_table, format_option, handle_errors, style
+from accord.cli.common import (
+    echo_diagnostics,
+    echo_table,
+    format_option,
+    handle_errors,
+    style,
+    workspace_option,
+    workspace_path,
+)
 from accord.diagnostics import Diagnostic
 
 
@@ -34,15 +42,14 @@ from accord.diagnostics import Diagnostic
               help="Do not validate outputs against the target schema.")
 @click.option("--with-key", is_flag=True,
               help='Write {"key": <idempotency key>, "record": <output>} per line.')
-@click.option("--workspace", "-w", default=".", show_default=True, type=click.Path(),
-              help="The workspace (for the target schema and spec names).")
+@workspace_option
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: only when stderr is a terminal).")
 @format_option
 @handle_errors()
 def run(mapping: str, input_path: str, input_format: str | None, output: str, dead_letter: str,
         limit: int | None, validate_input: bool, no_validate: bool, with_key: bool,
-        workspace: str, progress: bool | None, fmt: str) -> None:
+        workspace: str | None, progress: bool | None, fmt: str) -> None:
     """Stream INPUT through the generated transformer for MAPPING (a spec path, a spec name or
     a generated module path), validate each output against the target schema, and write
     failures to the dead-letter file. Exit 0 when nothing was dead-lettered, 1 when anything
@@ -50,9 +57,9 @@ def run(mapping: str, input_path: str, input_format: str | None, output: str, de
     from accord.run import run_mapping
 
     result = run_mapping(mapping, input=input_path, output=output, dead_letter=dead_letter,
-                         workspace=workspace, validate=not no_validate, with_key=with_key,
-                         progress=progress, input_format=input_format, limit=limit,
-                         validate_input=validate_input)
+                         workspace=workspace_path(workspace), validate=not no_validate,
+                         with_key=with_key, progress=progress, input_format=input_format,
+                         limit=limit, validate_input=validate_input)
     to_stderr = "-" in (output, dead_letter)  # standard output carries records: report aside
     stats = result.stats
     if fmt == "json":

@@ -8,7 +8,14 @@ import sys
 import click
 
 from accord import codes
-from accord.cli.common import echo_diagnostics, format_option, handle_errors, style
+from accord.cli.common import (
+    echo_diagnostics,
+    format_option,
+    handle_errors,
+    style,
+    workspace_option,
+    workspace_path,
+)
 from accord.diagnostics import Diagnostic, Severity, render_junit
 from accord.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
@@ -28,12 +35,11 @@ def system() -> None:
               help="With --check: an upstream file not at hand is a note, not a failure.")
 @click.option("--kind", type=click.Choice(["crm", "psa", "erp", "hcm", "timekeeping"]),
               help="For a new system: what it is.")
-@click.option("--workspace", "-w", default=".", show_default=True, type=click.Path(),
-              help="The workspace.")
+@workspace_option
 @format_option
 @handle_errors()
 def import_command(name: str | None, source: str | None, check: bool,
-                   allow_missing_upstream: bool, kind: str | None, workspace: str,
+                   allow_missing_upstream: bool, kind: str | None, workspace: str | None,
                    fmt: str) -> None:
     """Derive contracts/systems/NAME/openapi.yaml from the vendor's description: only the
     operations and schemas the mappings use (and what they reference), prose removed, keys
@@ -45,7 +51,7 @@ def import_command(name: str | None, source: str | None, check: bool,
     from accord.project import load_workspace
     from accord.upstream.importer import check_imports, import_system
 
-    ws = load_workspace(workspace)
+    ws = load_workspace(workspace_path(workspace))
     if check:
         results = check_imports(ws, name, source, allow_missing_upstream=allow_missing_upstream)
     elif name is None:
