@@ -304,8 +304,8 @@ def run_files(
         raise UsageError(f"--limit must be 0 or more, got {limit}")
     from_stdin = _is_stdio(source)
     try:
-        handle = (sys.stdin.buffer if from_stdin  # noqa: SIM115 - closed in the finally
-                  else open(source, "rb", buffering=BUFFER))
+        handle = (sys.stdin.buffer if from_stdin
+                  else open(source, "rb", buffering=BUFFER))  # noqa: SIM115 - closed below
     except FileNotFoundError:
         raise LoadError(f"{source}: input file not found") from None
     except IsADirectoryError:
