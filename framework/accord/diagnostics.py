@@ -21,6 +21,7 @@ __all__ = [
     "Diagnostic",
     "JUnitCase",
     "Severity",
+    "printable",
     "junit_cases",
     "render",
     "render_json",
@@ -34,6 +35,23 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+
+
+#: What a terminal would act on rather than show: C0 controls but newline and tab, DEL, C1
+#: controls (CSI, OSC, ...), bidi embeddings/overrides/isolates, line/paragraph separators.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                          "\u2028\u2029\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: escape sequences (ESC, CSI, OSC), other control
+    characters, bidi overrides and lone surrogates are written as ``\\xNN``/``\\uNNNN``, so a
+    name from a spec can never move the cursor, retitle the window or reorder what is shown."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+        else f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True)
@@ -60,11 +78,11 @@ class Diagnostic:
         return where
 
     def format(self) -> str:
-        text = f"{self.location}: {self.code} {self.message}"
+        text = f"{printable(self.location)}: {self.code} {printable(self.message)}"
         if self.pointer:
-            text += f" (at {self.pointer})"
+            text += f" (at {printable(self.pointer)})"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
 
     def to_dict(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from accord.diagnostics import Diagnostic, Severity, render
+from accord.diagnostics import Diagnostic, Severity, printable, render
 from accord.errors import EXIT_FINDINGS, EXIT_OK, AccordError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,12 +34,13 @@ def echo_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, *, suite: str 
     if fmt == "text":
         for d in sorted(diagnostics, key=Diagnostic.sort_key):
             colour = {"error": "red", "warning": "yellow", "info": "blue"}[d.severity.value]
-            head = f"{style(d.location, bold=True)}: {style(d.code, fg=colour)} {d.message}"
+            head = (f"{style(printable(d.location), bold=True)}: {style(d.code, fg=colour)} "
+                    f"{printable(d.message)}")
             if d.pointer:
-                head += style(f" (at {d.pointer})", dim=True)
+                head += style(f" (at {printable(d.pointer)})", dim=True)
             click.echo(head, err=err)
             if d.hint:
-                click.echo(f"    {style('hint:', fg='cyan')} {d.hint}", err=err)
+                click.echo(f"    {style('hint:', fg='cyan')} {printable(d.hint)}", err=err)
     else:
         click.echo(render(diagnostics, fmt, suite=suite, **summary), err=err)
 
@@ -65,7 +66,8 @@ def handle_errors(fmt_param: str = "fmt") -> Callable[[F], F]:
 
                     click.echo(json.dumps({"error": type(exc).__name__, "message": str(exc)}))
                 else:
-                    click.echo(f"{style('error:', fg='red', bold=True)} {exc}", err=True)
+                    click.echo(f"{style('error:', fg='red', bold=True)} {printable(str(exc))}",
+                               err=True)
                 sys.exit(exc.exit_code)
 
         return wrapper  # type: ignore[return-value]
@@ -78,7 +80,8 @@ def echo_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *,
     """A plain aligned table (bold header on a terminal); stable output for logs and tests."""
     if not rows:
         return
-    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    rows = [{c: printable(str(r.get(c, ""))) for c in columns} for r in rows]
+    widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in columns}
     header = "  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip()
     click.echo(style(header, bold=True), err=err)
     for row in rows:
