@@ -190,3 +190,27 @@ def test_read_bytes_refuses_devices_and_caps_sizes(tmp_path: Path) -> None:
         fsio.read_bytes(big, limit=4096)
     assert info.value.diagnostics[0].code == "ACC013"
     assert fsio.read_bytes(big, limit=5000) == b"x" * 5000
+
+
+@pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink"])
+def test_a_system_api_path_may_not_leave_the_workspace(tmp_path: Path, how: str) -> None:
+    from accord.project import load_workspace
+
+    root = make(tmp_path / "ws")
+    api = tmp_path / "vendor.yaml"
+    api.write_text("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n")
+    folder = root / "contracts" / "systems" / "crm"
+    folder.mkdir(parents=True)
+    named = {"dotdot": "../../../../vendor.yaml", "absolute": str(api),
+             "symlink": "openapi.yaml"}[how]
+    if how == "symlink":
+        (folder / "openapi.yaml").symlink_to(api)
+    (folder / "system.yaml").write_text(f"accord: system/v1\nname: crm\nkind: crm\n"
+                                        f"api: {named}\n")
+    workspace = load_workspace(root)
+    [diag] = [d for d in workspace.check() if d.code == "ACC010"]
+    assert (diag.file, diag.line, diag.pointer) == ("contracts/systems/crm/system.yaml", 4,
+                                                    "/api")
+    with pytest.raises(LoadError) as info:
+        workspace.systems["crm"].schema_names()  # a later use refuses too
+    assert info.value.diagnostics[0].code == "ACC010"

@@ -157,11 +157,13 @@ _CACHE: dict[tuple[str, int, int], OpenApiDocument] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def load_openapi(path: str | Path, *, display: str | None = None) -> OpenApiDocument:
-    """Parse an OpenAPI file (cached per process by resolved path, size and mtime)."""
+def load_openapi(path: str | Path, *, display: str | None = None,
+                 root: str | Path | None = None) -> OpenApiDocument:
+    """Parse an OpenAPI file (confined to ``root`` when given; cached per process by resolved
+    path, size and mtime)."""
     p = Path(path)
     shown = display or relative(p)
-    problem = fsio.probe(p)
+    problem = fsio.probe(p, root=root)
     if problem is not None and problem.code == fsio.CODE_NOT_FOUND and not p.is_dir():
         diag = Diagnostic(codes.API_NOT_FOUND, "API description not found", shown,
                           hint="check the `api:` path in system.yaml (relative to that file)")
@@ -174,7 +176,7 @@ def load_openapi(path: str | Path, *, display: str | None = None) -> OpenApiDocu
         cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    doc = parse_openapi(fsio.read_bytes(p, display=shown), p, shown)
+    doc = parse_openapi(fsio.read_bytes(p, root=root, display=shown), p, shown)
     with _CACHE_LOCK:
         _CACHE[key] = doc
     return doc

@@ -155,11 +155,13 @@ class System:
     description: str = ""
     #: ``upstream: {source, sha256}``: the vendor's full description ``api`` was derived from
     upstream: dict[str, str] | None = None
+    #: the workspace root the API description must lie in (None: not confined)
+    root: Path | None = None
 
     @cached_property
     def api(self) -> OpenApiDocument:
         """The parsed API description (LoadError with a located finding when it is unusable)."""
-        return load_openapi(self.api_path, display=self.api_display)
+        return load_openapi(self.api_path, display=self.api_display, root=self.root)
 
     def with_api(self, api: OpenApiDocument) -> System:
         """This system with another (already parsed) API description, e.g. to compare a
@@ -327,14 +329,18 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
         name=name, kind=data["kind"], path=file, display=shown, document=doc,
         api_path=api_path, api_display=api_display, sha256=pin,
         description=data.get("description", ""),
-        upstream=dict(data["upstream"]) if "upstream" in data else None,
+        upstream=dict(data["upstream"]) if "upstream" in data else None, root=root,
         environments={
             env: Environment(env, bool(cfg.get("simulator", False)), cfg.get("base_url"),
                              dict(cfg.get("auth", {})), dict(cfg.get("headers", {})))
             for env, cfg in (data.get("environments") or {}).items()
         },
     )
-    problem = fsio.probe(api_path)
+    # the API description is a workspace file: never '..' above the workspace, an absolute
+    # path or a symlink out of it (the vendor's full file is `upstream:`, read only by
+    # `accord system import`)
+    _, problem = fsio.spec_path(file.parent, str(api_rel), root)
+    problem = problem or fsio.probe(api_path, root=root)
     if problem is not None and problem.code == fsio.CODE_NOT_FOUND and \
             not os.path.isdir(api_path):
         diags.append(doc.diagnostic(
@@ -349,7 +355,8 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
         return system
     if pin is not None:
         try:
-            actual = hashlib.sha256(fsio.read_bytes(api_path, display=api_display)).hexdigest()
+            actual = hashlib.sha256(fsio.read_bytes(api_path, root=root,
+                                                    display=api_display)).hexdigest()
         except LoadError as exc:
             diags.extend(exc.diagnostics)
             return system
@@ -405,7 +412,7 @@ def check_systems(systems: dict[str, System], load_diagnostics: list[Diagnostic]
     found converting its schemas (unresolvable ``$ref``, not OpenAPI 3.x, malformed YAML)."""
     diags = list(load_diagnostics)
     for system in systems.values():
-        if fsio.probe(system.api_path) is None:
+        if fsio.probe(system.api_path, root=system.root) is None:
             diags.extend(system.check_api())
     return diags
 
