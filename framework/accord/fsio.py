@@ -14,7 +14,8 @@ Writing (:func:`write_bytes`, :func:`write_text`, :func:`open_output`):
 
 - a regular file (or a new one) is written atomically: a temp file with an unpredictable name in
   the same folder, ``fsync``, ``os.replace``, ``fsync`` of the folder; the old content stays
-  until the new one is complete, and no temp file is left behind on any failure;
+  until the new one is complete, no temp file is left behind on any failure, and the temp
+  files of a writer killed mid-write are swept by the next write of the same file;
 - a FIFO or a character device (``/dev/null``, a terminal) is written into, never replaced;
 - with a root, nothing is written or deleted through a symlink that leaves it;
 - a failed write (disk full, read-only file system, no permission) is an :class:`OutputError`
@@ -319,14 +320,48 @@ def _fsync_dir(folder: str) -> None:
         os.close(fd)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _sweep(folder: str, name: str) -> None:
+    """Remove the temp files of ``name`` left by processes that were killed mid-write (their
+    names carry the writer's pid; a live writer's temp file is never touched)."""
+    prefix = f".{name}."
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.startswith(prefix) and entry.endswith(".tmp")):
+            continue
+        pid = entry[len(prefix):].split(".", 1)[0]
+        if not pid.isdigit() or _pid_alive(int(pid)):
+            continue
+        path = os.path.join(folder, entry)
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                os.unlink(path)
+
+
 class _Atomic:
-    """A temp file beside ``target`` that replaces it on :meth:`commit`."""
+    """A temp file beside ``target`` that replaces it on :meth:`commit`. Its name
+    (``.<name>.<pid>.<random>.tmp``, ``mkstemp``: created exclusively, never through a
+    planted file or symlink) cannot be predicted; temp files of killed writers are swept."""
 
     def __init__(self, target: _Target, shown: str, buffering: int = -1) -> None:
         self.target, self.shown = target, shown
-        folder, name = os.path.split(target.real)
+        self.folder, self.name = os.path.split(target.real)
+        _sweep(self.folder, self.name)
         try:
-            fd, self.temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            fd, self.temp = tempfile.mkstemp(prefix=f".{self.name}.{os.getpid()}.",
+                                             suffix=".tmp", dir=self.folder)
         except OSError as exc:
             raise _write_error(shown, exc) from None
         self.file: IO[bytes] = os.fdopen(fd, "wb", buffering)
@@ -343,7 +378,7 @@ class _Atomic:
         except OSError as exc:
             self.discard()
             raise _write_error(self.shown, exc) from None
-        _fsync_dir(os.path.dirname(self.target.real) or ".")
+        _fsync_dir(self.folder or ".")
 
     def discard(self) -> None:
         with contextlib.suppress(OSError):

@@ -7,6 +7,7 @@ after the status line (and recorded in the lock)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import subprocess
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from accord.gate.criteria import DEFAULT_CRITERIA, PROMOTABLE, Criterion, GateCo
 from accord.gate.impact import Use, mapping_uses
 from accord.project import Workspace
 from accord.workspace.contracts import Contract
-from accord.workspace.lock import RegistryLock, sha256_file
+from accord.workspace.lock import PromotionJournal, RegistryLock
 
 __all__ = ["PromotionResult", "promote", "promoter", "set_status_line", "set_sunset"]
 
@@ -71,7 +72,12 @@ def set_status_line(path: Path, line: int, col: int, old: str, new: str,
     """Replace the status value at 1-based ``line``/``col`` (from the YAML positions), keeping
     every other byte of the file; written atomically, never through a symlink out of
     ``root``."""
-    raw = fsio.read_text(path, root=root)
+    fsio.write_text(path, with_status(fsio.read_text(path, root=root), path, line, col, old,
+                                      new), root=root)
+
+
+def with_status(raw: str, path: Path, line: int, col: int, old: str, new: str) -> str:
+    """``raw`` (a contract's text) with the status value at ``line``/``col`` replaced."""
     lines = raw.splitlines(keepends=True)
     text = lines[line - 1]
     start = col - 1
@@ -81,21 +87,27 @@ def set_status_line(path: Path, line: int, col: int, old: str, new: str,
         raise PromotionError(f"{path}: expected status {old!r} at line {line}, column {col}",
                              reasons=["the file changed while promoting; run it again"])
     lines[line - 1] = text[:start] + f"{quote}{new}{quote}" + text[start + len(token):]
-    fsio.write_text(path, "".join(lines), root=root)
+    return "".join(lines)
 
 
 def set_sunset(contract: Contract, sunset: str, root: Path | None = None) -> None:
-    """Write ``sunset: 'YYYY-MM-DD'`` into the contract's x-accord block: the value replaced
-    when there is one, else a line after the ``status:`` line (or, in a flow mapping, an entry
-    after the status value). Every other byte stays."""
+    """Write ``sunset: 'YYYY-MM-DD'`` into the contract's x-accord block (atomically)."""
+    raw = fsio.read_text(contract.path, root=root)
+    fsio.write_text(contract.path, with_sunset(raw, contract, sunset), root=root)
+
+
+def with_sunset(raw: str, contract: Contract, sunset: str) -> str:
+    """``raw`` (the contract's text) with ``sunset: 'YYYY-MM-DD'`` in its x-accord block: the
+    value replaced when there is one, else a line after the ``status:`` line (or, in a flow
+    mapping, an entry after the status value). Every other byte stays; the status keeps its
+    line and column, so :func:`with_status` applies after it."""
     doc = contract.document
     if "sunset" in contract.x_accord:
         pos = doc.position("/x-accord/sunset")
-        set_status_line(contract.path, pos.line, pos.col, str(contract.x_accord["sunset"]),
-                        sunset, root)
-        return
+        return with_status(raw, contract.path, pos.line, pos.col,
+                           str(contract.x_accord["sunset"]), sunset)
     key = doc.position("/x-accord/status", key=True)
-    lines = fsio.read_text(contract.path, root=root).splitlines(keepends=True)
+    lines = raw.splitlines(keepends=True)
     text = lines[key.line - 1]
     if text[:key.col - 1].strip():  # flow style: {version: 1.0.0, status: released, ...}
         start = doc.position("/x-accord/status").col - 1
@@ -110,7 +122,7 @@ def set_sunset(contract: Contract, sunset: str, root: Path | None = None) -> Non
         if not text.endswith(("\n", "\r")):
             lines[key.line - 1] = body + ending
         lines.insert(key.line, f"{text[:key.col - 1]}sunset: '{sunset}'{ending}")
-    fsio.write_text(contract.path, "".join(lines), root=root)
+    return "".join(lines)
 
 
 def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: bool = False,
@@ -137,6 +149,8 @@ def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: 
     # state no other promotion is changing (else concurrent promotions lose lock entries).
     with fsio.locked(lock_file, display="contracts/registry.lock",
                      busy_hint="another `accord promote` is running; run again when it ends"):
+        if not dry_run:  # a promotion killed between its two writes is finished first
+            PromotionJournal(workspace.root).recover()
         for cached in ("contracts", "_systems", "mappings", "resolver"):  # afresh, under the lock
             workspace.__dict__.pop(cached, None)
         return _promote(workspace, name, version, to, dry_run=dry_run, criteria=criteria,
@@ -164,16 +178,22 @@ def _promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run:
     if "status" not in contract.x_accord:
         raise PromotionError(f"{contract.display}: x-accord has no status line to update",
                              reasons=["add `status: draft` to the x-accord block"])
-    # The contract first, the lock last (each replaced atomically): a crash in between leaves
-    # a contract whose status has no lock entry, which `accord check` reports (ACC109).
-    set_status_line(contract.path, pos.line, pos.col, contract.status, to, workspace.root)
-    if result.sunset:
-        set_sunset(contract, result.sunset, workspace.root)
-    result.sha256 = sha256_file(contract.path, workspace.root)
-    lock = RegistryLock.load(workspace.root / "contracts" / "registry.lock")
+    # The journal, then the contract, then the lock, then no journal (each write atomic): a
+    # kill at any point leaves old or new files, and the journal says how to finish.
+    root = workspace.root
+    raw = fsio.read_text(contract.path, root=root, display=contract.display)
+    text = with_sunset(raw, contract, result.sunset) if result.sunset else raw
+    text = with_status(text, contract.path, pos.line, pos.col, contract.status, to)
+    result.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    lock = RegistryLock.load(root / "contracts" / "registry.lock")
     lock.record(name, version, sha256=result.sha256, status=to, at=result.at,
                 by=result.by, verdicts={v.name: v.label for v in verdicts},
                 sunset=result.sunset)
+    journal = PromotionJournal(root)
+    journal.begin(contract.path, hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+                  result.sha256, lock)
+    fsio.write_text(contract.path, text, root=root, display=contract.display)
     lock.save()
+    journal.end()
     result.applied = True
     return result

@@ -32,7 +32,7 @@ from accord import codes, fsio, patterns
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError, UsageError
 from accord.jsondoc import join_pointer, resolve_pointer
-from accord.workspace.lock import RegistryLock
+from accord.workspace.lock import PromotionJournal, RegistryLock
 from accord.workspace.semver import Version, parse_version
 from accord.workspace.yamlio import YamlDocument, load_yaml
 
@@ -701,6 +701,9 @@ def _check_examples(registry: ContractRegistry, diags: list[Diagnostic]) -> None
 
 
 def _check_lock(registry: ContractRegistry, diags: list[Diagnostic]) -> None:
+    interrupted = PromotionJournal(registry.root).diagnostic()
+    if interrupted is not None:
+        diags.append(interrupted)
     lock = registry.lock
     if lock is None:
         return

@@ -38,7 +38,7 @@ from accord.errors import LoadError
 from accord.jsondoc import TooDeep, loads_bounded
 from accord.workspace.yamlio import MAX_DEPTH
 
-__all__ = ["LOCK_FORMAT", "LockEntry", "RegistryLock", "sha256_file"]
+__all__ = ["LOCK_FORMAT", "LockEntry", "PromotionJournal", "RegistryLock", "sha256_file"]
 
 LOCK_FORMAT = "registry-lock/v1"
 
@@ -137,9 +137,97 @@ class RegistryLock:
             contracts.setdefault(name, {})[version] = entry.to_dict()
         return {"accord": LOCK_FORMAT, "contracts": contracts}
 
+    def text(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
+
     def save(self) -> None:
         """Write the lock atomically (temp file, fsync, rename), inside the workspace only."""
-        text = json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
         root = self.path.parent.parent
         fsio.make_dirs(self.path.parent, root=root)
-        fsio.write_text(self.path, text, root=root, display=relative(self.path))
+        fsio.write_text(self.path, self.text(), root=root, display=relative(self.path))
+
+
+#: Beside registry.lock while a promotion writes the contract and the lock.
+JOURNAL = ".registry.lock.journal"
+CODE_INTERRUPTED = "ACC016"
+
+
+@dataclass
+class PromotionJournal:
+    """The intent of one promotion, written before its two files change and removed after.
+
+    A promotion rewrites a contract's status line and then ``registry.lock`` (each atomically).
+    A crash (kill -9) between the two leaves the journal: :meth:`recover` then completes the
+    promotion when the contract holds the new bytes (writing the lock the journal carries), or
+    drops the journal when it still holds the old ones. Every ``accord promote`` recovers
+    first; ``accord check`` reports a journal it finds (ACC016)."""
+
+    root: Path
+
+    @property
+    def path(self) -> Path:
+        return self.root / "contracts" / JOURNAL
+
+    def begin(self, contract: Path, before: str, after: str, lock: RegistryLock) -> None:
+        record = {"contract": contract.relative_to(self.root).as_posix(), "before": before,
+                  "after": after, "lock": lock.text()}
+        fsio.write_text(self.path, json.dumps(record, indent=2) + "\n", root=self.root,
+                        display=f"contracts/{JOURNAL}")
+
+    def end(self) -> None:
+        fsio.remove(self.path, root=self.root, display=f"contracts/{JOURNAL}")
+
+    def pending(self) -> dict[str, str] | None:
+        """The interrupted promotion, or None; a journal that is not one is a LoadError."""
+        if not os.path.lexists(self.path):
+            return None
+        shown = f"contracts/{JOURNAL}"
+        try:
+            data = json.loads(fsio.read_text(self.path, root=self.root, display=shown))
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in
+                                                 ("contract", "before", "after", "lock")):
+            diag = Diagnostic(CODE_INTERRUPTED, "the journal of an interrupted promotion is "
+                              "unreadable", shown, 1, 1, hint="restore contracts/ and "
+                              "registry.lock from version control, then delete this file")
+            raise LoadError(diag.format(), diagnostics=[diag])
+        return {k: str(v) for k, v in data.items()}
+
+    def diagnostic(self) -> Diagnostic | None:
+        """ACC016 when a promotion was interrupted (for ``accord check``)."""
+        try:
+            pending = self.pending()
+        except LoadError as exc:
+            return exc.diagnostics[0]
+        if pending is None:
+            return None
+        return Diagnostic(CODE_INTERRUPTED, f"a promotion of {pending['contract']} was "
+                          "interrupted between writing the contract and registry.lock",
+                          f"contracts/{JOURNAL}", 1, 1, hint="run `accord promote` again (any "
+                          "contract): it completes or rolls back the interrupted one first")
+
+    def recover(self) -> str | None:
+        """Finish an interrupted promotion: ``"completed"``, ``"rolled back"`` or None when
+        there was none. Call it under the registry lock."""
+        pending = self.pending()
+        if pending is None:
+            return None
+        contract = self.root / pending["contract"]
+        current = sha256_file(contract, self.root) if os.path.lexists(contract) else ""
+        if current == pending["after"]:
+            lock_path = self.root / "contracts" / "registry.lock"
+            fsio.write_text(lock_path, pending["lock"], root=self.root,
+                            display="contracts/registry.lock")
+            outcome = "completed"
+        elif current == pending["before"]:
+            outcome = "rolled back"
+        else:
+            diag = Diagnostic(CODE_INTERRUPTED, f"a promotion of {pending['contract']} was "
+                              "interrupted and the contract has changed since",
+                              f"contracts/{JOURNAL}", 1, 1,
+                              hint="restore the contract from version control (or set its "
+                                   "status back), then delete this file")
+            raise LoadError(diag.format(), diagnostics=[diag])
+        self.end()
+        return outcome
