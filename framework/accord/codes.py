@@ -79,6 +79,10 @@ OUTPUT_LOCKED = _code(
     'ACC015', 'another accord process holds the output',
     'wait for the other run to finish, or write elsewhere',
 )
+PROMOTION_INTERRUPTED = _code(
+    'ACC016', 'a promotion was interrupted between the contract and registry.lock',
+    'run `accord promote` again: it completes or rolls back the interrupted one first',
+)
 ALIAS_BOMB = _code(
     'ACC020', 'YAML aliases expand the file past the node limit',
     'write the values out, or use fewer aliases',

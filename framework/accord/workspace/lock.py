@@ -149,7 +149,7 @@ class RegistryLock:
 
 #: Beside registry.lock while a promotion writes the contract and the lock.
 JOURNAL = ".registry.lock.journal"
-CODE_INTERRUPTED = "ACC016"
+CODE_INTERRUPTED = codes.PROMOTION_INTERRUPTED
 
 
 @dataclass
