@@ -49,3 +49,16 @@ def test_check_output_escapes_a_hostile_field_name(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "\\x1b]0;pwned" in result.output
+
+
+def test_system_yaml_rewrite_refuses_an_alias_bomb() -> None:
+    """`accord system import` rewrites system.yaml: that parse is checked like every other."""
+    from accord.errors import LoadError
+    from accord.upstream.system_file import update_system_yaml
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n"
+        for i in range(8))
+    with pytest.raises(LoadError) as raised:
+        update_system_yaml(bomb, "vendor.yaml", "0" * 64)
+    assert raised.value.diagnostics[0].code == "ACC020"

@@ -9,12 +9,19 @@ from typing import Any
 
 import yaml
 
-from accord.workspace.yamlio import Yaml12Loader
+from accord.workspace.yamlio import Yaml12Loader, compose_checked
 
 __all__ = ["API_FILE", "new_system_yaml", "update_system_yaml"]
 
 API_FILE = "openapi.yaml"
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+
+
+def _load(text: str) -> Any:
+    """The YAML ``text`` of a system.yaml, refused first when it is an alias bomb, recursive or
+    too deep (LoadError ACC020-ACC022), as every workspace file is."""
+    compose_checked(text, "system.yaml")
+    return yaml.load(text, Loader=Yaml12Loader)
 
 
 def _upstream_block(source: str, sha256: str) -> list[str]:
@@ -57,7 +64,7 @@ def update_system_yaml(text: str, source: str, sha256: str) -> str:
     updated = "".join(lines)
     if _parses_to(updated, source, sha256):
         return updated
-    data = yaml.load(text, Loader=Yaml12Loader)  # an unusual layout: write it out plainly
+    data = _load(text)  # an unusual layout: write it out plainly
     data = dict(data) if isinstance(data, dict) else {}
     data["api"] = API_FILE
     data["upstream"] = {"source": source, "sha256": sha256}
@@ -66,7 +73,7 @@ def update_system_yaml(text: str, source: str, sha256: str) -> str:
 
 def _parses_to(text: str, source: str, sha256: str) -> bool:
     try:
-        data: Any = yaml.load(text, Loader=Yaml12Loader)
+        data: Any = _load(text)
     except yaml.YAMLError:
         return False
     return isinstance(data, dict) and data.get("api") == API_FILE and \
