@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord.errors import ExpressionError
-from accord.expr.literals import py_literal
+from accord.expr.literals import comment_text, py_literal
 from accord.expr.parse import Node, function_column
 from accord.runtime import jmes
 from accord.runtime.jmes import FUNCTIONS, Function
@@ -313,7 +313,8 @@ class Emitter:
         local = value if value.startswith("_t") and _is_name(value) else self.bind(value)
         self.emit(f"if not isinstance({local}, dict):")
         self.emit(f"    {local} = {{}}")
-        self.emit(f"# {local}: the object at {'.'.join(names)} (or {{}}), kept for later rules")
+        self.emit(f"# {local}: the object at {comment_text('.'.join(names))} (or {{}}), "
+                  "kept for later rules")
         self.shared.objects_at[key] = local
         return local
 
@@ -429,7 +430,7 @@ class Emitter:
         base = self.bind(self.visit(left, current))
         elements = self._project(base, {"type": "identity", "children": []}, condition, "list")
         if self.shared.recording:
-            self.emit(f"# {elements}: kept for the later rules with the same filter")
+            self.emit(f"# {comment_text(elements)}: kept for the later rules with the same filter")
             self.shared.known[key] = elements
         return elements
 
@@ -730,7 +731,8 @@ class Emitter:
                 and self.indent == self.top_indent and not self.depth):
             key = expression_key(body)
             if key is not None:
-                self.emit(f"# {result}: kept for the items of {values} (one per element)")
+                self.emit(f"# {comment_text(result)}: kept for the items of {comment_text(values)} "
+                          "(one per element)")
                 shared.mapped[(values, key)] = result
         return result
 
