@@ -62,14 +62,31 @@ def test_pytest_collects_without_the_external_suites(tmp_path: Path) -> None:
     assert "ACCORD_JMESPATH_COMPLIANCE" in strict.stdout and "jmespath.test" in strict.stdout
 
 
+def test_no_shipped_file_points_outside_the_repository(repo_root: Path) -> None:
+    """A user's clone has no ../shared: every path a shipped file records stays inside."""
+    for file in sorted((repo_root / "contracts" / "systems").glob("*/system.yaml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        source = (data.get("upstream") or {}).get("source", "")
+        if not source:
+            continue  # a hand-written description (salesforce)
+        assert source.startswith("https://") or (
+            source and (file.parent / source).resolve().is_relative_to(repo_root.resolve())), \
+            (file, source)
+    for file in [*(repo_root / "contracts").rglob("*.yaml"), *(repo_root / "mappings").rglob("*")]:
+        if file.is_file():
+            assert "shared/" not in file.read_text(encoding="utf-8", errors="replace"), file
+
+
 def test_import_check_in_a_clone_says_where_it_looked(tmp_path: Path) -> None:
     root = _clone(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
+    env["ACCORD_OFFLINE"] = "1"  # the recorded upstreams are the vendors' URLs: never fetched here
     missing = subprocess.run([str(ACCORD), "system", "import", "--check"], cwd=root, env=env,
                              capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2, missing.stdout + missing.stderr
     assert missing.stdout.count("ACC220") == 5 and "looked at" in missing.stdout
-    assert str(tmp_path / "shared" / "systems" / "harvest") in missing.stdout
+    assert "raw.githubusercontent.com/jolicode/harvest-openapi-generator/" in missing.stdout
+    assert "ACCORD_OFFLINE is set" in missing.stdout
     allowed = subprocess.run([str(ACCORD), "system", "import", "--check",
                               "--allow-missing-upstream"], cwd=root, env=env,
                              capture_output=True, text=True, timeout=120)

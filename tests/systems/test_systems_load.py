@@ -33,7 +33,9 @@ def test_reference_upstreams_are_the_vendor_files(repo_root: Path,
     for name, (_, file) in VENDOR_FILES.items():
         upstream = systems[name].upstream
         assert upstream is not None
-        assert upstream["source"].endswith(file)
+        # the vendor's file, by a URL pinned to a commit (never a path outside the repository)
+        assert upstream["source"].startswith("https://raw.githubusercontent.com/")
+        assert upstream["source"].endswith("/" + Path(file).name)
         assert upstream["sha256"] == hashlib.sha256((shared_systems / file).read_bytes()) \
             .hexdigest()
 

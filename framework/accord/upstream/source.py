@@ -40,10 +40,15 @@ def _missing(source: str, location: str, why: str, hint: str) -> LoadError:
 
 
 def read_upstream(source: str, base: Path, *, hint: str = "") -> Upstream:
-    """The description at ``source``: an http(s) URL (fetched with urllib) or a file path,
-    relative to ``base``. LoadError ACC220 (exit 2) when it cannot be read."""
+    """The description at ``source``: an http(s) URL (fetched with urllib, never when
+    ``ACCORD_OFFLINE`` is set) or a file path, relative to ``base``. LoadError ACC220 (exit 2)
+    when it cannot be read."""
     hint = hint or "pass the vendor's file or URL with --from"
     if is_url(source):
+        if os.environ.get("ACCORD_OFFLINE", "") not in ("", "0"):
+            raise _missing(source, source, "not fetched: ACCORD_OFFLINE is set",
+                           "pass a local copy of the vendor's file with --from FILE, or unset "
+                           "ACCORD_OFFLINE")
         try:
             request = urllib.request.Request(source, headers={"User-Agent": "accord"})
             with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
