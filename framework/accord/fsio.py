@@ -64,13 +64,6 @@ def _max_bytes(raw: str | None) -> tuple[int, str]:
 #: The largest file accord reads (contracts, specs, lookups, examples, API descriptions).
 MAX_BYTES, _MAX_BYTES_PROBLEM = _max_bytes(os.environ.get("ACCORD_MAX_FILE_BYTES"))
 
-CODE_OUTSIDE = codes.OUTSIDE_WORKSPACE
-CODE_SPECIAL = codes.NOT_REGULAR_FILE
-CODE_UNREADABLE = codes.FILE_LOOP_OR_DENIED
-CODE_TOO_LARGE = codes.FILE_TOO_LARGE
-CODE_WRITE = codes.WRITE_FAILED
-CODE_BUSY = codes.OUTPUT_LOCKED
-CODE_NOT_FOUND = codes.FILE_UNREADABLE  # yamlio's "cannot read file" code
 
 _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
@@ -112,7 +105,7 @@ def _kind(mode: int) -> str:
 
 
 def _outside(shown: str, where: str = "the workspace") -> Problem:
-    return Problem(CODE_OUTSIDE, f"{shown!r} leaves {where}",
+    return Problem(codes.OUTSIDE_WORKSPACE, f"{shown!r} leaves {where}",
                    "name files inside the workspace by a path relative to the file that names "
                    "them; no absolute paths, no '..' above the workspace, no symlinks that lead "
                    "out of it")
@@ -123,7 +116,7 @@ def spec_path(base_dir: Path, named: str, root: Path) -> tuple[Path, Problem | N
     used: absolute, climbing out of ``root`` with ``..``, or a symlink that leads out."""
     joined = base_dir / named
     if os.path.isabs(named):
-        return joined, Problem(CODE_OUTSIDE, f"{named!r} is an absolute path",
+        return joined, Problem(codes.OUTSIDE_WORKSPACE, f"{named!r} is an absolute path",
                                "paths in a spec are relative to the file that names them")
     lexical = os.path.normpath(os.path.join(_real(base_dir), named))
     base = _real(root)
@@ -142,18 +135,18 @@ def probe(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None =
     try:
         st = os.stat(_real(path))
     except FileNotFoundError:
-        return Problem(CODE_NOT_FOUND, "file not found", "check the path")
+        return Problem(codes.FILE_UNREADABLE, "file not found", "check the path")
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return Problem(CODE_UNREADABLE, "symlink loop: the path never reaches a file",
+            return Problem(codes.FILE_LOOP_OR_DENIED, "symlink loop: the path never reaches a file",
                            "replace the symlink with the file it should point at")
-        return Problem(CODE_UNREADABLE, f"cannot read file: {exc.strerror}",
+        return Problem(codes.FILE_LOOP_OR_DENIED, f"cannot read file: {exc.strerror}",
                        "check the file's permissions")
     if stat.S_ISDIR(st.st_mode):
-        return Problem(CODE_NOT_FOUND, "is a directory, expected a file",
+        return Problem(codes.FILE_UNREADABLE, "is a directory, expected a file",
                        "point at a file, or remove the directory from this location")
     if not stat.S_ISREG(st.st_mode):
-        return Problem(CODE_SPECIAL, f"is {_kind(st.st_mode)}, expected a regular file",
+        return Problem(codes.NOT_REGULAR_FILE, f"is {_kind(st.st_mode)}, expected a regular file",
                        "put a regular file at this path")
     cap = _cap(limit)
     if st.st_size > cap:
@@ -176,7 +169,8 @@ def _cap(limit: int | None) -> int:
 
 
 def _too_large(size: int, cap: int) -> Problem:
-    return Problem(CODE_TOO_LARGE, f"file is too large ({size:,} bytes; the limit is {cap:,})",
+    return Problem(codes.FILE_TOO_LARGE,
+                   f"file is too large ({size:,} bytes; the limit is {cap:,})",
                    "accord reads files up to ACCORD_MAX_FILE_BYTES bytes; split the file")
 
 
@@ -193,12 +187,13 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
     try:
         fd = os.open(_real(path), flags)
     except OSError as exc:
-        raise Problem(CODE_UNREADABLE, f"cannot read file: {exc.strerror}",
+        raise Problem(codes.FILE_LOOP_OR_DENIED, f"cannot read file: {exc.strerror}",
                       "check the file's permissions").error(shown) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):  # swapped between the stat and the open
-            raise Problem(CODE_SPECIAL, f"is {_kind(st.st_mode)}, expected a regular file",
+            raise Problem(codes.NOT_REGULAR_FILE,
+                          f"is {_kind(st.st_mode)}, expected a regular file",
                           "put a regular file at this path").error(shown)
         chunks: list[bytes] = []
         total = 0
@@ -212,7 +207,7 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
                 raise _too_large(total, cap).error(shown)
         return b"".join(chunks)
     except OSError as exc:
-        raise Problem(CODE_UNREADABLE, f"cannot read file: {exc.strerror}",
+        raise Problem(codes.FILE_LOOP_OR_DENIED, f"cannot read file: {exc.strerror}",
                       "check the file and the disk").error(shown) from None
     finally:
         os.close(fd)
@@ -246,14 +241,14 @@ _HINTS = {
 
 def _write_error(shown: str, exc: OSError) -> OutputError:
     reason = exc.strerror or str(exc)
-    diag = Diagnostic(CODE_WRITE, f"cannot write: {reason}", shown,
+    diag = Diagnostic(codes.WRITE_FAILED, f"cannot write: {reason}", shown,
                       hint=_HINTS.get(exc.errno or 0, "check the path, the disk and the "
                                                       "permissions; the previous output is "
                                                       "unchanged"))
     return OutputError(diag.format(), diagnostics=[diag])
 
 
-def _refuse(shown: str, message: str, hint: str, code: str = CODE_WRITE) -> OutputError:
+def _refuse(shown: str, message: str, hint: str, code: str = codes.WRITE_FAILED) -> OutputError:
     diag = Diagnostic(code, message, shown, hint=hint)
     return OutputError(diag.format(), diagnostics=[diag])
 
@@ -276,7 +271,7 @@ def _target(path: str | os.PathLike[str], root: str | os.PathLike[str] | None,
     if root is not None and not inside(real, root):
         raise _refuse(shown, f"{shown!r} leads out of the workspace (a symlink?); not written",
                       "remove the symlink: accord writes only inside the workspace",
-                      CODE_OUTSIDE)
+                      codes.OUTSIDE_WORKSPACE)
     try:
         mode: int | None = os.stat(real).st_mode
     except FileNotFoundError:
@@ -445,7 +440,7 @@ def remove(path: str | os.PathLike[str], *, root: str | os.PathLike[str],
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     if not inside(folder, root):
         raise _refuse(shown, f"{shown!r} lies outside the workspace (a symlinked folder?); not "
-                             "deleted", "remove the symlink", CODE_OUTSIDE)
+                             "deleted", "remove the symlink", codes.OUTSIDE_WORKSPACE)
     try:
         os.unlink(os.path.join(_real(folder), os.path.basename(os.fspath(path))))
     except FileNotFoundError:
@@ -460,14 +455,16 @@ def make_dirs(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | No
     shown = display or os.fspath(path)
     if root is not None and not inside(path, root):
         raise _refuse(shown, f"{shown!r} leads out of the workspace (a symlink?)",
-                      "remove the symlink: accord writes only inside the workspace", CODE_OUTSIDE)
+                      "remove the symlink: accord writes only inside the workspace",
+                      codes.OUTSIDE_WORKSPACE)
     try:
         os.makedirs(path, exist_ok=True)
     except OSError as exc:
         raise _write_error(shown, exc) from None
     if root is not None and not inside(path, root):
         raise _refuse(shown, f"{shown!r} leads out of the workspace (a symlink?)",
-                      "remove the symlink: accord writes only inside the workspace", CODE_OUTSIDE)
+                      "remove the symlink: accord writes only inside the workspace",
+                      codes.OUTSIDE_WORKSPACE)
 
 
 # -- locks -----------------------------------------------------------------------------------
@@ -492,7 +489,7 @@ def locked(path: str | os.PathLike[str], *, timeout: float = 120.0,
     except Timeout:
         raise _refuse(shown, "is in use by another accord process",
                       busy_hint or "wait for the other process to finish, then run again",
-                      CODE_BUSY) from None
+                      codes.OUTPUT_LOCKED) from None
     except OSError as exc:
         raise _write_error(shown, exc) from None
     try:

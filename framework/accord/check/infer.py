@@ -24,13 +24,6 @@ from accord.mapping.reads import pure_path
 
 __all__ = ["Inferrer", "Issue", "Scope"]
 
-CODE_UNKNOWN_PATH = codes.UNKNOWN_PATH
-CODE_NOT_OBJECT = codes.NOT_OBJECT
-CODE_UNKNOWN_FUNCTION = codes.UNKNOWN_FUNCTION
-CODE_ARITY = codes.ARITY
-CODE_NO_PARENT = codes.NO_PARENT
-CODE_NOT_ARRAY = codes.NOT_ARRAY
-CODE_NULL_TO_STRING = codes.NULL_TO_STRING
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,7 @@ class Inferrer:
             return UNKNOWN, shown
         found = self.model.property(cur.schema, name)
         if found.not_object:
-            self._issue(CODE_NOT_OBJECT,
+            self._issue(codes.NOT_OBJECT,
                         f"{label} is {self.model.describe(cur.schema)}, it has no property "
                         f"{name!r}", "read a property of an object; check the path", name)
             return Ty({"type": "null"}, True), shown
@@ -111,7 +104,7 @@ class Inferrer:
                 "known properties: " + ", ".join(found.candidates[:12])
                 + (", ..." if len(found.candidates) > 12 else "")
                 if found.candidates else "this object declares no properties")
-            self._issue(CODE_UNKNOWN_PATH, f"{shown} does not exist in the source schema",
+            self._issue(codes.UNKNOWN_PATH, f"{shown} does not exist in the source schema",
                         hint, name)
             return Ty(ANY, False), shown  # reported once: no follow-on findings
         nullable = cur.nullable or found.optional or self.model.nullable(found.schema)
@@ -138,7 +131,7 @@ class Inferrer:
         if ty.unknown:
             return UNKNOWN
         if self.model.is_array(ty.schema) is False:
-            self._issue(CODE_NOT_ARRAY, f"{label} is {self.model.describe(ty.schema)}, not an "
+            self._issue(codes.NOT_ARRAY, f"{label} is {self.model.describe(ty.schema)}, not an "
                         "array", "project or index arrays only; check the path",
                         label.rsplit(".", 1)[-1].strip('"[]*'))
             return UNKNOWN
@@ -271,17 +264,17 @@ class Inferrer:
             close = difflib.get_close_matches(name, list(FUNCTIONS), n=1)
             hint = f"did you mean {close[0]}()?" if close else \
                 "see the function library in docs/mapping-spec.md"
-            self._issue(CODE_UNKNOWN_FUNCTION, f"unknown function {name}()", hint, name)
+            self._issue(codes.UNKNOWN_FUNCTION, f"unknown function {name}()", hint, name)
             for child in args_nodes:
                 self.visit(child, cur, label, scope)
             return UNKNOWN, label
         count = len(args_nodes)
         if count < sig.min_args or (sig.max_args is not None and count > sig.max_args):
-            self._issue(CODE_ARITY, f"{name}() takes {sig.arity_text()}, got {count}",
+            self._issue(codes.ARITY, f"{name}() takes {sig.arity_text()}, got {count}",
                         f"call it as {name}({', '.join(['…'] * sig.min_args)})", name)
         if name == "parent":
             if scope.parent is None:
-                self._issue(CODE_NO_PARENT, "parent() is only meaningful inside `each`",
+                self._issue(codes.NO_PARENT, "parent() is only meaningful inside `each`",
                             "use root() or a path from the record", name)
                 return UNKNOWN, label
             return scope.parent.current, scope.parent.label
@@ -301,7 +294,7 @@ class Inferrer:
                 ty, shown = self.visit(child, cur, label, scope)
             if name == "to_string" and ty.nullable and not ty.unknown:
                 what = shown if shown != label else "a value"
-                self._issue(CODE_NULL_TO_STRING,
+                self._issue(codes.NULL_TO_STRING,
                             f"to_string() of {what} that may be null gives the text \"null\"",
                             "keep null as null, so that `required: true` or the key catches "
                             "it: if(x != `null`, to_string(x)); or convert a fallback: "

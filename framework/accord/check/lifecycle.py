@@ -16,11 +16,8 @@ from accord.errors import AccordError
 from accord.mapping.loader import MappingSet
 from accord.workspace.contracts import Contract, ContractRegistry
 
-__all__ = ["CODE_BAD_SUNSET", "CODE_DEPRECATED", "CODE_SUNSET", "check_lifecycle"]
+__all__ = ["check_lifecycle"]
 
-CODE_DEPRECATED = codes.DEPRECATED_TARGET
-CODE_SUNSET = codes.SUNSET_PASSED
-CODE_BAD_SUNSET = codes.SUNSET_MALFORMED
 
 
 def _sunset(contract: Contract) -> dt.date | None:
@@ -49,7 +46,7 @@ def check_lifecycle(mappings: MappingSet, contracts: ContractRegistry,
     for contract in contracts:
         if contract.sunset and _sunset(contract) is None:
             out.append(contract.diagnostic(
-                CODE_BAD_SUNSET, f"sunset {contract.sunset!r} is not a calendar date",
+                codes.SUNSET_MALFORMED, f"sunset {contract.sunset!r} is not a calendar date",
                 "/x-accord/sunset", hint="write it as YYYY-MM-DD, e.g. 2027-06-30"))
     for spec in sorted(mappings.specs, key=lambda s: s.display):
         for role, endpoint in (("source", spec.source), ("target", spec.target)):
@@ -68,7 +65,7 @@ def check_lifecycle(mappings: MappingSet, contracts: ContractRegistry,
             else:
                 when = f"its sunset was {sunset.isoformat()}" if past else f"sunset {sunset}"
             out.append(spec.document.diagnostic(
-                CODE_SUNSET if past else CODE_DEPRECATED,
+                codes.SUNSET_PASSED if past else codes.DEPRECATED_TARGET,
                 f"{role} {used.name}@{used.version} is deprecated ({when})",
                 f"/{role}", severity=Severity.ERROR if past else Severity.WARNING,
                 hint=_successor(contracts, used),

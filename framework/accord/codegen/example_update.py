@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from accord import fsio
-from accord.codegen.examples import CODE_MISMATCH, ExampleResult
+from accord import codes, fsio
+from accord.codegen.examples import ExampleResult
 from accord.diagnostics import Diagnostic
 
 __all__ = ["expected_text", "update_examples"]
@@ -48,7 +48,8 @@ def update_examples(root: Path, results: list[ExampleResult], diagnostics: list[
     fixed: list[Diagnostic] = []
     for result in results:
         diag = result.diagnostic
-        if result.passed or diag is None or diag.code != CODE_MISMATCH or result.output is None:
+        if (result.passed or diag is None or diag.code != codes.EXAMPLE_MISMATCH
+            or result.output is None):
             continue
         fsio.write_text(result.output, expected_text(result.actual, result.expected),
                         root=root)

@@ -34,10 +34,6 @@ from accord.workspace.yamlio import MAX_DEPTH, Position, load_yaml
 
 __all__ = ["ExampleResult", "import_source", "run_examples"]
 
-CODE_MISMATCH = codes.EXAMPLE_MISMATCH
-CODE_ERROR = codes.EXAMPLE_RAISED
-CODE_UNREADABLE = codes.EXAMPLE_UNREADABLE
-CODE_INVALID_OUTPUT = codes.EXAMPLE_INVALID
 
 
 @dataclass
@@ -113,12 +109,12 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
         expected = _load_json(current, root)
     except LoadError as exc:
         problem = exc.diagnostics[0].message if exc.diagnostics else str(exc)
-        diag = where(CODE_UNREADABLE, f"example {example.name}: cannot read "
+        diag = where(codes.EXAMPLE_UNREADABLE, f"example {example.name}: cannot read "
                      f"{_display(root, current)}: {problem}", example.pointer,
                      hint="example files are regular JSON files inside the workspace")
         return ExampleResult(spec.display, example.name, False, diag)
     except (OSError, ValueError) as exc:
-        diag = where(CODE_UNREADABLE, f"example {example.name}: cannot read JSON: {exc}",
+        diag = where(codes.EXAMPLE_UNREADABLE, f"example {example.name}: cannot read JSON: {exc}",
                      example.pointer, hint="example files hold one JSON document each")
         return ExampleResult(spec.display, example.name, False, diag)
     try:
@@ -128,12 +124,13 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
             actual = module.transform(record)
             module.key(record)
     except TransformError as exc:
-        diag = where(CODE_ERROR, f"example {example.name}: {exc.error_class} at {exc.path}: "
+        diag = where(codes.EXAMPLE_RAISED,
+                     f"example {example.name}: {exc.error_class} at {exc.path}: "
                      f"{exc.message}" + (f" (rule {exc.rule})" if exc.rule else ""),
                      example.pointer, hint="fix the rule or the example input")
         return ExampleResult(spec.display, example.name, False, diag)
     except AccordError as exc:
-        diag = where(CODE_ERROR, f"example {example.name}: {exc}", example.pointer,
+        diag = where(codes.EXAMPLE_RAISED, f"example {example.name}: {exc}", example.pointer,
                      hint="fix the expression or the example input")
         return ExampleResult(spec.display, example.name, False, diag)
     if json_equal(actual, expected):  # 111354 equals 111354.0; true never equals 1
@@ -155,7 +152,7 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
     hint = (f"the rule on line {rule.line} ({rule.dotted}) wrote it; fix the rule, or the "
             f"expected output {example.output.name}" if rule else
             f"fix the spec or the expected output {example.output.name}")
-    diag = Diagnostic(CODE_MISMATCH, message, spec.display, line, col, pointer, hint,
+    diag = Diagnostic(codes.EXAMPLE_MISMATCH, message, spec.display, line, col, pointer, hint,
                       extra={"diff": diff, "paths": paths})
     return ExampleResult(spec.display, example.name, False, diag, diff, output=example.output,
                          actual=actual, expected=expected)
@@ -194,7 +191,7 @@ def _target_validator(spec: MappingSpec, resolver: SchemaResolver
         return compile_validator(schema), None
     except AccordError as exc:
         return None, spec.document.diagnostic(
-            CODE_INVALID_OUTPUT, f"cannot validate golden outputs against the target "
+            codes.EXAMPLE_INVALID, f"cannot validate golden outputs against the target "
             f"{spec.target.describe()}: {exc}", "/target",
             hint="fix the target schema (or the system's API description)")
 
@@ -221,7 +218,7 @@ def _schema_violations(root: Path, spec: MappingSpec, example: Example,
         pointer = _pointer(violation.path)
         pos = located.position(pointer) if located is not None else Position(1, 1)
         out.append(Diagnostic(
-            CODE_INVALID_OUTPUT,
+            codes.EXAMPLE_INVALID,
             f"example {example.name}: the golden output breaks the target "
             f"{spec.target.describe()} at {violation.path}: {violation.message}",
             display, pos.line, pos.col, pointer,
@@ -255,7 +252,8 @@ def run_examples(root: Path, mappings: MappingSet, only: str | None = None, *,
             text = (rendered or {}).get(spec.display) or render_spec(spec, mappings.lookups,
                                                                      resolver)
         except AccordError as exc:
-            diags.extend(exc.diagnostics or [spec.document.diagnostic(CODE_ERROR, str(exc))])
+            diags.extend(exc.diagnostics or [spec.document.diagnostic(codes.EXAMPLE_RAISED,
+                                                                      str(exc))])
             continue
         filename = str(root / output_path(spec))
         module = import_source(text, filename, f"accord_examples_{spec.stem}")

@@ -15,10 +15,9 @@ from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.mapping.model import MappingSpec
 
-__all__ = ["CODE_SAME_MODULE", "GENERATED_DIR", "module_collisions", "output_path"]
+__all__ = ["GENERATED_DIR", "module_collisions", "output_path"]
 
 GENERATED_DIR = "generated"
-CODE_SAME_MODULE = codes.SAME_MODULE
 
 
 def output_path(spec: MappingSpec) -> Path:
@@ -45,7 +44,7 @@ def module_collisions(specs: list[MappingSpec]) -> tuple[list[Diagnostic], set[s
             others = ", ".join(f"{o.display}:{o.document.position('').line or 1}"
                                for o in group if o is not spec)
             diags.append(spec.document.diagnostic(
-                CODE_SAME_MODULE,
+                codes.SAME_MODULE,
                 f"generates the same module ({output_path(spec).as_posix()}) as {others}",
                 hint="rename one spec file or move it to another flow folder: a module is "
                      "generated/<flow folder>/<file name>.py, compared ignoring case"))

@@ -16,9 +16,8 @@ from accord.codegen.plan import ModulePlan
 from accord.diagnostics import Diagnostic
 from accord.errors import CodegenError
 
-__all__ = ["CODE_UNEXPECTED", "expected_top_level", "verify_module"]
+__all__ = ["expected_top_level", "verify_module"]
 
-CODE_UNEXPECTED = codes.GENERATED_STRUCTURE
 
 _IMPORTS = (
     "from __future__ import annotations",
@@ -70,7 +69,8 @@ def _nested_import(tree: ast.Module) -> ast.stmt | None:
 
 
 def _fail(display: str, line: int, problem: str) -> CodegenError:
-    diag = Diagnostic(CODE_UNEXPECTED, f"generated code for {display} failed its structure "
+    diag = Diagnostic(codes.GENERATED_STRUCTURE,
+                      f"generated code for {display} failed its structure "
                       f"check: {problem}", display, 1, 1,
                       hint="this is a generator bug or a spec the generator mishandles; "
                            "nothing was written. Please report it with the spec",

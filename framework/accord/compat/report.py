@@ -14,10 +14,7 @@ from accord.diagnostics import Diagnostic, Severity
 __all__ = ["change_rows", "compat_files", "ordered", "to_diagnostics"]
 
 #: Diagnostic code of a change a mode refuses / accepts.
-CODE_BREAKING = codes.BREAKING_CHANGE
-CODE_CHANGE = codes.CHANGE
 #: A file given to ``accord compat`` that is not a contract (a JSON Schema).
-CODE_NOT_CONTRACT = codes.NOT_A_CONTRACT
 
 #: Keywords at least one of which a contract's top level carries.
 _SCHEMA_KEYWORDS = frozenset((
@@ -41,7 +38,7 @@ def to_diagnostics(result: CompatResult, file: str = "") -> list[Diagnostic]:
     out = []
     for c in ordered(result.changes):
         out.append(Diagnostic(
-            CODE_BREAKING if not c.compatible else CODE_CHANGE,
+            codes.BREAKING_CHANGE if not c.compatible else codes.CHANGE,
             f"{c.type.value}: {c.message}", file=file, pointer=c.pointer,
             hint=(f"not allowed under {result.mode.value} ({result.policy.value}); release it "
                   "as a new major version or undo the change") if not c.compatible else "",
@@ -92,7 +89,7 @@ def _not_a_contract(doc: Any) -> Diagnostic | None:
     if what is None:
         return None
     diagnostic: Diagnostic = doc.diagnostic(
-        CODE_NOT_CONTRACT, f"not a contract: {what}", pointer,
+        codes.NOT_A_CONTRACT, f"not a contract: {what}", pointer,
         hint="accord compat OLD NEW compares two versions of a contract, e.g. "
              "contracts/canonical/project/1.0.0.yaml contracts/canonical/project/1.1.0.yaml")
     return diagnostic

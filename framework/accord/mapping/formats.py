@@ -26,7 +26,6 @@ FORMATS = ("contract", "system", "mapping", "lookup")
 #: the formats whose schema is a packaged file (the others are built from the loaders' own)
 _FILES = {"mapping": "mapping-v1.schema.json", "lookup": "lookup-v1.schema.json"}
 
-CODE_FORMAT = codes.SPEC_FORMAT
 
 
 @cache
@@ -91,30 +90,30 @@ def _explain(error: ValidationError, doc: YamlDocument) -> list[Diagnostic]:
             close = difflib.get_close_matches(extra, allowed, n=1)
             hint = (f"did you mean {close[0]!r}?" if close
                     else f"allowed keys: {', '.join(allowed)}")
-            out.append(doc.diagnostic(CODE_FORMAT, f"unknown key {extra!r}",
+            out.append(doc.diagnostic(codes.SPEC_FORMAT, f"unknown key {extra!r}",
                                       join_pointer(pointer, extra), hint=hint, key=True))
         return out
     if error.validator == "required":
-        return [doc.diagnostic(CODE_FORMAT, error.message, pointer,
+        return [doc.diagnostic(codes.SPEC_FORMAT, error.message, pointer,
                                hint="add the missing key (see `accord schema mapping`)")]
     if error.validator == "oneOf" and pointer in ("/source", "/target"):
         return [doc.diagnostic(
-            CODE_FORMAT, "an endpoint is exactly one of {contract}, {system, schema} or "
+            codes.SPEC_FORMAT, "an endpoint is exactly one of {contract}, {system, schema} or "
             "{system, operation}", pointer,
             hint="e.g. `source: {contract: project@1.1.0}` or "
                  "`target: {system: xero_accounting, schema: Invoice}`")]
     if error.validator == "anyOf" and "/fields/" in pointer:
-        return [doc.diagnostic(CODE_FORMAT, "a rule needs `expr` or `default`", pointer,
+        return [doc.diagnostic(codes.SPEC_FORMAT, "a rule needs `expr` or `default`", pointer,
                                hint="write `{expr: <JMESPath>}`, `{each: ..., fields: ...}` or "
                                     "`{n/a: reason}`")]
     if error.validator == "propertyNames":
-        return [doc.diagnostic(CODE_FORMAT, f"bad target path {error.instance!r}",
+        return [doc.diagnostic(codes.SPEC_FORMAT, f"bad target path {error.instance!r}",
                                join_pointer(pointer, str(error.instance)), key=True,
                                hint="a target path is property names joined by single dots")]
     if error.validator == "type" and error.instance is None:
-        return [doc.diagnostic(CODE_FORMAT, "value is empty", pointer,
+        return [doc.diagnostic(codes.SPEC_FORMAT, "value is empty", pointer,
                                hint=f"give a value of type {error.validator_value}")]
-    return [doc.diagnostic(CODE_FORMAT, error.message, pointer,
+    return [doc.diagnostic(codes.SPEC_FORMAT, error.message, pointer,
                            hint="see the format with `accord schema mapping`")]
 
 

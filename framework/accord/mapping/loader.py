@@ -40,9 +40,6 @@ from accord.workspace.yamlio import YamlDocument, load_yaml
 __all__ = ["MappingSet", "discover_specs", "load_lookups", "load_mappings", "load_spec",
            "parse_expression"]
 
-CODE_SYNTAX = codes.EXPRESSION_SYNTAX
-CODE_LOOKUP_FILE = codes.LOOKUP_NAME
-CODE_EXAMPLE_FILE = codes.EXAMPLE_NOT_FOUND
 
 _SKIP_DIRS = {"lookups", "examples"}
 
@@ -101,7 +98,7 @@ def _syntax_diagnostic(expr: Expr, display: str, exc: ExpressionError) -> Diagno
     caret = f"{first}\n{' ' * column}^"
     problem = exc.message.split("\n", 1)[0]
     message = f"expression syntax error: {problem}\n    " + caret.replace("\n", "\n    ")
-    return Diagnostic(code=CODE_SYNTAX, message=message, file=display, line=expr.line,
+    return Diagnostic(code=codes.EXPRESSION_SYNTAX, message=message, file=display, line=expr.line,
                       col=expr.col + column if "\n" not in expr.text[:column] else expr.col,
                       pointer=expr.pointer,
                       hint="fix the JMESPath syntax (quote names with special characters in "
@@ -112,7 +109,6 @@ def _syntax_diagnostic(expr: Expr, display: str, exc: ExpressionError) -> Diagno
 #: How deep an expression's AST may nest: far beyond a real mapping (a 64-part path), well
 #: within what the checker, the compiler and Python's own parser handle without recursing out.
 MAX_DEPTH = 64
-CODE_REFUSED = codes.EXPRESSION_REFUSED
 
 
 def _refused(tree: Any) -> str | None:
@@ -147,7 +143,7 @@ def parse_expression(expr: Expr, display: str) -> tuple[Any, Diagnostic | None]:
         return None, _syntax_diagnostic(expr, display, exc)
     problem = _refused(tree)
     if problem is not None:
-        return None, Diagnostic(CODE_REFUSED, f"{problem}: the compiler cannot take it",
+        return None, Diagnostic(codes.EXPRESSION_REFUSED, f"{problem}: the compiler cannot take it",
                                 display, expr.line, expr.col, expr.pointer,
                                 hint="split it into smaller rules, or use a function "
                                      "(coalesce(), join()) instead of long chains",
@@ -263,8 +259,8 @@ def load_spec(path: str | Path, *, root: str | Path | None = None) -> MappingSpe
             paths[which] = Path(os.path.abspath(target))
             if problem is None:
                 continue
-            if problem.code == fsio.CODE_NOT_FOUND and not target.is_dir():
-                problem = fsio.Problem(CODE_EXAMPLE_FILE,
+            if problem.code == codes.FILE_UNREADABLE and not target.is_dir():
+                problem = fsio.Problem(codes.EXAMPLE_NOT_FOUND,
                                        f"example {which} file not found: {target.name}",
                                        "example paths are relative to the spec file")
             else:
@@ -316,7 +312,7 @@ def load_lookups(root: str | Path) -> tuple[dict[str, Lookup], list[Diagnostic]]
             continue
         name = doc.data["name"]
         if name != file.stem:
-            diags.append(doc.diagnostic(CODE_LOOKUP_FILE,
+            diags.append(doc.diagnostic(codes.LOOKUP_NAME,
                                         f"lookup {name!r} lives in {file.name}", "/name",
                                         hint=f"name the file {name}.yaml, or the table "
                                              f"{file.stem!r}"))

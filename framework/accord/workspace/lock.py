@@ -149,7 +149,6 @@ class RegistryLock:
 
 #: Beside registry.lock while a promotion writes the contract and the lock.
 JOURNAL = ".registry.lock.journal"
-CODE_INTERRUPTED = codes.PROMOTION_INTERRUPTED
 
 
 @dataclass
@@ -188,7 +187,8 @@ class PromotionJournal:
             data = None
         if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in
                                                  ("contract", "before", "after", "lock")):
-            diag = Diagnostic(CODE_INTERRUPTED, "the journal of an interrupted promotion is "
+            diag = Diagnostic(codes.PROMOTION_INTERRUPTED,
+                              "the journal of an interrupted promotion is "
                               "unreadable", shown, 1, 1, hint="restore contracts/ and "
                               "registry.lock from version control, then delete this file")
             raise LoadError(diag.format(), diagnostics=[diag])
@@ -202,7 +202,7 @@ class PromotionJournal:
             return exc.diagnostics[0]
         if pending is None:
             return None
-        return Diagnostic(CODE_INTERRUPTED, f"a promotion of {pending['contract']} was "
+        return Diagnostic(codes.PROMOTION_INTERRUPTED, f"a promotion of {pending['contract']} was "
                           "interrupted between writing the contract and registry.lock",
                           f"contracts/{JOURNAL}", 1, 1, hint="run `accord promote` again (any "
                           "contract): it completes or rolls back the interrupted one first")
@@ -223,7 +223,8 @@ class PromotionJournal:
         elif current == pending["before"]:
             outcome = "rolled back"
         else:
-            diag = Diagnostic(CODE_INTERRUPTED, f"a promotion of {pending['contract']} was "
+            diag = Diagnostic(codes.PROMOTION_INTERRUPTED,
+                              f"a promotion of {pending['contract']} was "
                               "interrupted and the contract has changed since",
                               f"contracts/{JOURNAL}", 1, 1,
                               hint="restore the contract from version control (or set its "

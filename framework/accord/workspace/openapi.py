@@ -164,7 +164,7 @@ def load_openapi(path: str | Path, *, display: str | None = None,
     p = Path(path)
     shown = display or relative(p)
     problem = fsio.probe(p, root=root)
-    if problem is not None and problem.code == fsio.CODE_NOT_FOUND and not p.is_dir():
+    if problem is not None and problem.code == codes.FILE_UNREADABLE and not p.is_dir():
         diag = Diagnostic(codes.API_NOT_FOUND, "API description not found", shown,
                           hint="check the `api:` path in system.yaml (relative to that file)")
         raise LoadError(diag.format(), diagnostics=[diag]) from None

@@ -341,7 +341,7 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
     # `accord system import`)
     _, problem = fsio.spec_path(file.parent, str(api_rel), root)
     problem = problem or fsio.probe(api_path, root=root)
-    if problem is not None and problem.code == fsio.CODE_NOT_FOUND and \
+    if problem is not None and problem.code == codes.FILE_UNREADABLE and \
             not os.path.isdir(api_path):
         diags.append(doc.diagnostic(
             codes.API_NOT_FOUND, f"API description {api_display!r} not found", api_pointer,
