@@ -20,6 +20,7 @@ Conventions (documented with an example each in ``docs/functions.md``):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import (
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
@@ -133,6 +134,19 @@ _EXACT = Context(prec=EXACT_DIGITS, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin
                  traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
 
 
+def _exact(name: str, operation: Callable[[Decimal, Decimal], Decimal],
+           amounts: tuple[Any, ...]) -> int | float:
+    """``operation`` folded over ``amounts`` in the exact context (never rounded)."""
+    values = [to_decimal(name, amount) for amount in amounts]
+    try:
+        result = values[0]
+        for value in values[1:]:
+            result = operation(result, value)
+        return from_decimal(_EXACT.plus(result))
+    except DecimalException:
+        _too_big(name)
+
+
 def _too_big(name: str) -> NoReturn:
     invalid_value(name, f"the exact result needs more than {EXACT_DIGITS} significant digits "
                         "or is out of range")
@@ -153,14 +167,7 @@ def from_decimal(value: Decimal) -> int | float:
 )
 def _add(*amounts: Any) -> int | float:
     """Exact decimal sum of two or more amounts."""
-    values = [to_decimal("add", amount) for amount in amounts]
-    try:
-        total = values[0]
-        for value in values[1:]:
-            total = _EXACT.add(total, value)
-        return from_decimal(_EXACT.plus(total))
-    except DecimalException:
-        _too_big("add")
+    return _exact("add", _EXACT.add, amounts)
 
 
 @function(
@@ -171,11 +178,7 @@ def _add(*amounts: Any) -> int | float:
 )
 def _subtract(amount: Any, minus: Any) -> int | float:
     """Exact decimal difference."""
-    left, right = to_decimal("subtract", amount), to_decimal("subtract", minus)
-    try:
-        return from_decimal(_EXACT.subtract(left, right))
-    except DecimalException:
-        _too_big("subtract")
+    return _exact("subtract", _EXACT.subtract, (amount, minus))
 
 
 @function(
@@ -186,14 +189,7 @@ def _subtract(amount: Any, minus: Any) -> int | float:
 )
 def _multiply(*amounts: Any) -> int | float:
     """Exact decimal product of two or more amounts (e.g. hours x rate)."""
-    values = [to_decimal("multiply", amount) for amount in amounts]
-    try:
-        product = values[0]
-        for value in values[1:]:
-            product = _EXACT.multiply(product, value)
-        return from_decimal(_EXACT.plus(product))
-    except DecimalException:
-        _too_big("multiply")
+    return _exact("multiply", _EXACT.multiply, amounts)
 
 
 @function(
