@@ -7,7 +7,9 @@ never as a literal, and ``docs/diagnostics.md`` is generated from it
 
 Ranges: ACC0xx reading files and inputs, ACC1xx contracts, ACC2xx systems and API
 descriptions, ACC3xx versions and compatibility, ACC4xx mapping specs, examples and generated
-code, ACC5xx promotion, ACC6xx running, ACC9xx the pipeline.
+code, ACC5xx promotion, ACC6xx running, ACC7xx the contract-testing harness (700-719
+simulators, 720-739 pacts, 740-759 verification and the matrix, 760-769 fuzzing, 770-779
+property tests), ACC8xx the workspace database, ACC9xx the pipeline.
 """
 
 from __future__ import annotations
