@@ -17,7 +17,8 @@ from accord.mapping import load_mappings
 
 SOURCE: dict[str, Any] = {
     "type": "object",
-    "properties": {"first": {"type": ["string", "null"]}, "nick": {"type": ["string", "null"]},
+    "properties": {"hours": {"type": ["integer", "null"]},
+                   "first": {"type": ["string", "null"]}, "nick": {"type": ["string", "null"]},
                    "kind": {"type": "string", "enum": ["a", "bb"]},
                    "jobs": {"type": "array", "items": {
                        "type": "object", "properties": {"title": {"type": "string"}}}}},
@@ -57,6 +58,19 @@ def test_and_alone_may_still_give_false(tmp_path: Path) -> None:
     diags = check(tmp_path, "  name: \"nick != first && nick\"")
     assert [d.code for d in diags] == ["ACC426"]
     assert "boolean" in diags[0].message
+
+
+def test_and_after_a_nullable_number_gives_only_the_right_operand(tmp_path: Path) -> None:
+    """`hours && first`: a number is never falsy in JMESPath (0 is truthy), so the left
+    operand only ever passes on null; the string fits a string target."""
+    assert check(tmp_path, "  name: \"hours && first\"") == []
+
+
+def test_and_after_a_nullable_number_still_types_the_right_operand(tmp_path: Path) -> None:
+    # only the boolean (or null) comes out: a plain mismatch, not a partial fit
+    diags = check(tmp_path, "  name: \"hours && kind == 'a'\"")
+    assert [(d.code, d.message) for d in diags] == [
+        ("ACC420", "name: the rule gives boolean, the target wants string")]
 
 
 def test_or_keeps_a_plain_boolean_left_operand(tmp_path: Path) -> None:

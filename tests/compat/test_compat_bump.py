@@ -47,9 +47,21 @@ def codes(diags: list[Any]) -> list[str]:
     (ADDED, "1.3.1", ["ACC305"]),
     (BROKEN, "2.1.0", ["ACC305"]),
     (BASE, "1.2", ["ACC300"]),
+    # pre-releases are versions the contract loader accepts, so the policy judges them too
+    (BROKEN, "2.0.0-rc.1", []),
+    (BROKEN, "1.3.0-rc.1", ["ACC301"]),
+    (ADDED, "1.3.0-beta.2+build.7", []),
+    (BASE, "1.2.3-rc.1", ["ACC304"]),
 ])
 def test_bump_findings(new_schema: Any, new_version: str, expected: list[str]) -> None:
     assert codes(check_bump("1.2.3", BASE, new_version, new_schema, "BACKWARD")) == expected
+
+
+def test_a_release_may_change_anything_since_its_own_pre_release() -> None:
+    """1.3.0-rc.1 -> 1.3.0: the candidate shapes the release, so no bump is asked for; a
+    release after it still is."""
+    assert check_bump("1.3.0-rc.1", BASE, "1.3.0", BROKEN, "BACKWARD") == []
+    assert codes(check_bump("1.3.0-rc.1", BASE, "1.3.1", BROKEN, "BACKWARD")) == ["ACC301"]
 
 
 def test_major_finding_lists_the_breaking_change_and_names_the_version() -> None:

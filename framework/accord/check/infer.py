@@ -222,10 +222,11 @@ class Inferrer:
         left, _ = self.visit(node["children"][0], cur, label, scope)
         with self.guard(node["children"][0], label):  # `a && f(a)`: a is truthy in f(a)
             right, _ = self.visit(node["children"][1], cur, label, scope)
-        # `a && b` gives `a` only when it is falsy: for a boolean, that is `false`.
-        if left.schema == BOOLEAN.schema:
-            left = Ty(FALSE_ONLY, left.nullable)
-        return union(left, right), label
+        # `a && b` gives `a` only when it is falsy: `false` for a boolean, never a number
+        # (0 is truthy in JMESPath), and null when `a` may be null.
+        falsy = _falsy_part(left.non_null())
+        tys = (falsy, right) if falsy is not None else (right,)
+        return Ty(union(*tys).schema, left.nullable or right.nullable), label
 
     def visit_not_expression(self, node: dict[str, Any], cur: Ty, label: str,
                              scope: Scope) -> tuple[Ty, str]:
@@ -357,6 +358,26 @@ def non_null_paths(condition: Any, label: str) -> frozenset[str]:
 
 
 FALSE_ONLY: dict[str, Any] = {"type": "boolean", "const": False}
+
+
+def _falsy_part(ty: Ty) -> Ty | None:
+    """The part of ``ty`` (not null) that JMESPath calls falsy, or None when it has none:
+    ``false`` of a boolean, nothing of a number; other types are kept whole (``""``, ``[]``
+    and ``{}`` are still of their type)."""
+    members = ty.schema.get("anyOf") if set(ty.schema) == {"anyOf"} else None
+    if isinstance(members, list):
+        parts = [p for p in (_falsy_part(Ty(m)) for m in members) if p is not None]
+        return union(*parts) if parts else None
+    kind = ty.schema.get("type")
+    kinds = {kind} if isinstance(kind, str) else set(kind) if isinstance(kind, list) else None
+    if kinds is None:
+        return ty
+    kinds.discard("null")
+    if kinds <= {"integer", "number"}:
+        return None
+    if kinds == {"boolean"}:
+        return Ty(FALSE_ONLY)
+    return ty
 
 
 def _without_falsy(ty: Ty) -> Ty | None:

@@ -25,9 +25,7 @@ ACC305   warning   a major/minor bump that does not reset the lower parts
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -38,18 +36,15 @@ from accord.compat.changes import METADATA_CHANGES, Change
 from accord.compat.verdict import Mode, compat
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import CompatError
+from accord.workspace.semver import Version, parse_version
 
 if TYPE_CHECKING:
     from accord.workspace.contracts import Contract, ContractRegistry
 
-__all__ = ["Bump", "Locate", "check_bump", "check_registry_bumps", "parse_version",
-           "required_bump"]
+__all__ = ["Bump", "Locate", "check_bump", "check_registry_bumps", "required_bump"]
 
 #: ``locate(pointer) -> (file, line, col)``: where a JSON pointer of the new schema lives.
 Locate = Callable[[str], tuple[str, int, int]]
-
-_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-
 
 class Bump(IntEnum):
     NONE = 0
@@ -60,28 +55,6 @@ class Bump(IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower()
-
-
-@dataclass(frozen=True, order=True)
-class Version:
-    major: int
-    minor: int
-    patch: int
-
-    def __str__(self) -> str:
-        return f"{self.major}.{self.minor}.{self.patch}"
-
-    def bumped(self, bump: Bump) -> Version:
-        if bump is Bump.MAJOR:
-            return Version(self.major + 1, 0, 0)
-        if bump is Bump.MINOR:
-            return Version(self.major, self.minor + 1, 0)
-        return Version(self.major, self.minor, self.patch + 1)
-
-
-def parse_version(text: str) -> Version | None:
-    match = _SEMVER.match(text.strip()) if isinstance(text, str) else None
-    return Version(*(int(g) for g in match.groups())) if match else None
 
 
 def _actual(old: Version, new: Version) -> Bump:
@@ -130,7 +103,10 @@ def check_bump(old_version: str, old_schema: Any, new_version: str, new_schema: 
     if new_v <= old_v:
         return [Diagnostic(codes.VERSION_ORDER, f"version {new_v} does not come after {old_v}",
                            **place("/x-accord/version"),
-                           hint=f"release it as {old_v.bumped(Bump.PATCH)} or later")]
+                           hint=f"release it as {old_v.bumped('patch')} or later")]
+    if old_v.prerelease and (old_v.major, old_v.minor, old_v.patch) == (
+            new_v.major, new_v.minor, new_v.patch):
+        return []  # a pre-release shapes the version it precedes: any change may land in it
     parsed_mode = Mode.parse(mode)
     judged = Mode.BACKWARD if parsed_mode is Mode.NONE else parsed_mode.base
     result = compat(old_schema, new_schema, judged, policy=policy, registry=registry)
@@ -147,7 +123,7 @@ def check_bump(old_version: str, old_schema: Any, new_version: str, new_schema: 
         out.append(Diagnostic(
             code, f"{old_v} -> {new_v} is a {got.label} bump, but the {reason} need a "
             f"{need.label} bump: {_listing(why)}", **place(first),
-            hint=f"release it as {old_v.bumped(need)}"
+            hint=f"release it as {old_v.bumped(need.label)}"
                  + (" or undo the breaking changes" if need is Bump.MAJOR else ""),
             extra=extra))
     elif got > need:
@@ -155,13 +131,13 @@ def check_bump(old_version: str, old_schema: Any, new_version: str, new_schema: 
             codes.BUMP_TOO_BIG,
             f"{old_v} -> {new_v} is a {got.label} bump, but the changes only need a "
             f"{need.label} bump" + (f": {_listing(why)}" if why else " (nothing changed)"),
-            **place("/x-accord/version"), hint=f"{old_v.bumped(need)} would do",
+            **place("/x-accord/version"), hint=f"{old_v.bumped(need.label)} would do",
             severity=Severity.WARNING, extra=extra))
     if (got is Bump.MAJOR and (new_v.minor, new_v.patch) != (0, 0)) or (
             got is Bump.MINOR and new_v.patch != 0):
         out.append(Diagnostic(
             codes.BUMP_NO_RESET, f"{new_v}: a {got.label} bump from {old_v} resets the lower parts",
-            **place("/x-accord/version"), hint=f"use {old_v.bumped(got)}",
+            **place("/x-accord/version"), hint=f"use {old_v.bumped(got.label)}",
             severity=Severity.WARNING))
     return out
 

@@ -10,12 +10,13 @@ from typing import Any
 
 from accord import fsio
 from accord.compat import Mode, compat
-from accord.compat.bump import parse_version, required_bump
+from accord.compat.bump import required_bump
 from accord.compat.report import ordered
 from accord.diagnostics import JUnitCase
 from accord.gate.impact import uses_of
 from accord.gate.promote import PromotionResult
 from accord.project import Workspace
+from accord.workspace.semver import parse_version
 
 __all__ = ["junit_verdict_cases", "release_report", "write_report"]
 
@@ -48,7 +49,7 @@ def _sections(workspace: Workspace, result: PromotionResult) -> list[tuple[str, 
         old_v, new_v = parse_version(prev.version), parse_version(contract.version)
         identity.append(["bump", f"{prev.version} → {contract.version} (changes need at least "
                                  f"{need.label}; next would be "
-                                 f"{old_v.bumped(need) if old_v else '?'})"
+                                 f"{old_v.bumped(need.label) if old_v else '?'})"
                          if new_v else contract.version])
     verdict_rows = [[v.name, v.label.upper(), "; ".join(v.reasons) or "—"]
                     for v in result.verdicts]

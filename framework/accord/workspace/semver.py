@@ -32,6 +32,15 @@ class Version:
             text += "+" + self.build
         return text
 
+    def bumped(self, part: str) -> Version:
+        """The next release after this one that raises ``part`` (``major``, ``minor`` or
+        ``patch``) and resets the parts below it; a pre-release is dropped."""
+        if part == "major":
+            return Version(self.major + 1, 0, 0)
+        if part == "minor":
+            return Version(self.major, self.minor + 1, 0)
+        return Version(self.major, self.minor, self.patch + 1)
+
     def _key(self) -> tuple[int, int, int, int, tuple[tuple[int, int | str], ...]]:
         # A pre-release sorts before its release; numeric identifiers before alphanumeric ones.
         pre = tuple((0, int(p)) if p.isdigit() else (1, p) for p in self.prerelease)
