@@ -218,3 +218,61 @@ def test_an_upstream_that_is_not_a_regular_file_is_refused(ws: Path) -> None:
     result = _invoke(ws, "crm", "--from", "vendor/pipe.yaml", "--kind", "crm")
     assert result.exit_code == 2 and "ACC220" in result.output and "FIFO" in result.output.upper()
     assert not (ws / "contracts/systems/crm").exists()
+
+
+COLLECTION_VENDOR = """\
+openapi: 3.0.3
+info: {title: Tiny PSA, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters: [{name: page, in: query, schema: {type: integer}}]
+      responses:
+        200:
+          description: a page
+          content: {application/json: {schema: {$ref: '#/components/schemas/Things'}}}
+    post:
+      operationId: createThing
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+      responses:
+        201:
+          description: made
+          content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+  /things/{thingId}:
+    get:
+      operationId: getThing
+      parameters: [{name: thingId, in: path, required: true, schema: {type: string}}]
+      responses:
+        200:
+          description: one
+          content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+  /things/{thingId}/archive:
+    post: {operationId: archiveThing, responses: {204: {description: done}}}
+  /others:
+    get: {operationId: listOthers, responses: {200: {description: x}}}
+components:
+  schemas:
+    Thing: {type: object, properties: {id: {type: string}, name: {type: string, nullable: true}}}
+    Things:
+      type: object
+      properties: {things: {type: array, items: {$ref: '#/components/schemas/Thing'}}}
+"""
+
+
+def test_import_keeps_the_operations_that_serve_a_mapped_schema(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read/list/create operations of the mapped schema are kept (integer response codes
+    become strings); an action on the item and an unrelated path are not."""
+    root = _workspace(tmp_path / "ws", SPEC.replace("crm", "psa").replace("Deal", "Thing"))
+    (tmp_path / "psa.yaml").write_text(COLLECTION_VENDOR, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = _invoke(root, "psa", "--from", "psa.yaml", "--kind", "psa")
+    assert result.exit_code == 0, result.output
+    assert "3 operation(s)" in result.output
+    api = yaml.safe_load((root / "contracts/systems/psa/openapi.yaml").read_text())
+    assert sorted(api["paths"]) == ["/things", "/things/{thingId}"]
+    assert api["paths"]["/things"]["get"]["responses"]["200"]["description"] == ""
+    assert set(api["components"]["schemas"]) == {"Thing", "Things"}
+    assert _invoke(root, "--check").exit_code == 0

@@ -17,6 +17,7 @@ from typing import Any
 from accord import codes, fsio
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import AccordError, LoadError, UsageError
+from accord.harness.apimodel import document_model
 from accord.mapping.model import MappingSpec
 from accord.project import Workspace
 from accord.upstream.changes import ApiChange, api_changes
@@ -26,7 +27,8 @@ from accord.upstream.system_file import API_FILE, new_system_yaml, update_system
 from accord.workspace.openapi import OpenApiDocument, parse_openapi
 from accord.workspace.systems import KINDS, SYSTEMS_DIR, System
 
-__all__ = ["ImportResult", "Usage", "check_imports", "import_system", "mapping_usage"]
+__all__ = ["ImportResult", "Usage", "check_imports", "import_system", "mapping_usage",
+           "served_operations"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -95,7 +97,16 @@ def _derive(upstream: Upstream, usage: Usage) -> tuple[dict[str, Any] | None,
                          "description that has it (--from FILE|URL)"))
     if found:
         return None, found
-    return derive(doc, usage.schemas, usage.operations), []
+    return derive(doc, usage.schemas, served_operations(doc, usage)), []
+
+
+def served_operations(doc: OpenApiDocument, usage: Usage) -> list[str]:
+    """The operations the mappings name, and the read/list/create/update operations of every
+    schema they name (the collections of :mod:`accord.harness.apimodel`), so simulators,
+    pacts and fuzzing have paths."""
+    known = doc.operations()
+    served = document_model(doc, [s for s in usage.schemas if s in doc.schemas]).operation_ids
+    return sorted({o for o in usage.operations if o in known} | set(served))
 
 
 def _old_derivation(system: System | None, usage: Usage) -> dict[str, Any] | None:
@@ -104,9 +115,8 @@ def _old_derivation(system: System | None, usage: Usage) -> dict[str, Any] | Non
         return None
     try:
         doc = system.api
-        ops = doc.operations()
         return derive(doc, [s for s in usage.schemas if s in doc.schemas],
-                      [o for o in usage.operations if o in ops])
+                      served_operations(doc, usage))
     except AccordError:
         return None
 
