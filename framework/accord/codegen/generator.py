@@ -173,7 +173,11 @@ def generate_workspace(root: Path, mappings: MappingSet, resolver: SchemaResolve
     files, diags = rendered if rendered is not None else generate(mappings, resolver)
     # these modules are what the workspace generates: `accord run` may import them unrendered
     remember(inputs_digest(root), [f.text for f in files])
-    result = GenerateResult(files=files, diagnostics=list(mappings.diagnostics) + diags)
+    # a spec's broken example is the examples' finding (check, test examples): the code
+    # generated from the spec does not depend on it
+    examples_only = {id(d) for spec in mappings.specs for d in spec.problems}
+    loading = [d for d in mappings.diagnostics if id(d) not in examples_only]
+    result = GenerateResult(files=files, diagnostics=loading + diags)
     if check:
         result.diagnostics.extend(check_fresh(root, files))
     elif not result.diagnostics:

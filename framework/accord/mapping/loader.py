@@ -248,9 +248,12 @@ def load_spec(path: str | Path, *, root: str | Path | None = None) -> MappingSpe
     when = builder.expr(data.get("when"), "/when")
     key = builder.expr(data.get("key"), "/key")
     examples: list[Example] = []
+    # a broken example is a finding of its own: the spec still loads (and generates) without it
+    example_diags: list[Diagnostic] = []
     for i, ex in enumerate(data.get("examples", [])):
         ptr = join_pointer("/examples", i)
         paths: dict[str, Path] = {}
+        broken_before = len(example_diags)
         for which in ("input", "output"):
             # confined: never a path out of the workspace (absolute, '..', symlink), never a
             # FIFO, device or folder; the file is not opened when it is refused
@@ -267,20 +270,23 @@ def load_spec(path: str | Path, *, root: str | Path | None = None) -> MappingSpe
                 problem = fsio.Problem(problem.code, f"example {which}: {problem.message}",
                                        problem.hint)
             pos = doc.position(join_pointer(ptr, which))
-            builder.diags.append(problem.diagnostic(display, pos.line, pos.col,
+            example_diags.append(problem.diagnostic(display, pos.line, pos.col,
                                                     join_pointer(ptr, which)))
+        if len(example_diags) > broken_before:
+            continue
         examples.append(Example(input=paths["input"], output=paths["output"],
                                 name=ex.get("name") or Path(ex["input"]).stem,
                                 pointer=ptr, line=doc.position(ptr).line))
     if builder.diags:
-        raise LoadError(f"{display}: invalid expressions or examples",
-                        diagnostics=builder.diags)
+        raise LoadError(f"{display}: invalid expressions",
+                        diagnostics=builder.diags + example_diags)
     return MappingSpec(path=Path(os.path.realpath(p)), display=display, document=doc, text=text,
                        name=data["name"], version=data["version"],
                        source=_endpoint(data["source"]), target=_endpoint(data["target"]),
                        rules=rules, when=when, key=key, examples=tuple(examples),
                        description=data.get("description", ""),
-                       omit_null=bool((data.get("defaults") or {}).get("omit_null", False)))
+                       omit_null=bool((data.get("defaults") or {}).get("omit_null", False)),
+                       problems=tuple(example_diags))
 
 
 def _workspace_of(spec: Path) -> Path:
@@ -355,4 +361,5 @@ def load_mappings(root: str | Path) -> MappingSet:
             continue
         names[spec.name] = spec
         result.specs.append(spec)
+        result.diagnostics.extend(spec.problems)
     return result

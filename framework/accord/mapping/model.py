@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from accord.diagnostics import Diagnostic
 from accord.workspace.yamlio import YamlDocument
 
 __all__ = [
@@ -241,6 +242,9 @@ class MappingSpec:
     #: ``defaults: {omit_null: true}``: every rule without its own ``omit_null`` leaves a null
     #: result out of the output (the default writes null where the target admits null)
     omit_null: bool = False
+    #: findings that did not stop the spec loading: examples whose files are missing or
+    #: refused (those examples are left out of ``examples``)
+    problems: tuple[Diagnostic, ...] = ()
 
     @property
     def flow(self) -> str:
