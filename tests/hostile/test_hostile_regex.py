@@ -44,6 +44,20 @@ def test_catastrophic_pattern_property_name_in_an_example(tmp_path: Path) -> Non
                for d in outcome.json()["diagnostics"]), outcome.stdout
 
 
+def test_catastrophic_pattern_property_under_unevaluated_properties(tmp_path: Path) -> None:
+    """`unevaluatedProperties` finds the keys a `patternProperties` evaluates: that search
+    runs on the safe engine too."""
+    contract = CONTRACT.replace(
+        "additionalProperties: false",
+        f"unevaluatedProperties: false\npatternProperties: {{{json.dumps(EVIL)}: {{}}}}") \
+        .replace("currency: USD}", f"currency: USD, {LONG}: 1}}")
+    root = workspace(tmp_path, {YAML_KINDS["contract"]: contract})
+    outcome = guarded(["check", "--format", "json"], root, timeout=60)
+    assert outcome.returncode == 1, outcome.stdout + outcome.stderr
+    assert any(d["code"] == "ACC108" and "Unevaluated properties are not allowed" in d["message"]
+               for d in outcome.json()["diagnostics"]), outcome.stdout
+
+
 def test_mapping_literal_against_a_catastrophic_pattern(tmp_path: Path) -> None:
     contract = CONTRACT.replace('pattern: "^[A-Z]{3}$"', f"pattern: {json.dumps(EVIL)}") \
         .replace("currency: USD}", "currency: aaa}")

@@ -134,7 +134,8 @@ class Contract:
 
 
 # -- patterns ------------------------------------------------------------------------------
-# jsonschema's own `pattern`, `patternProperties` and `additionalProperties` run Python's `re`,
+# jsonschema's own `pattern`, `patternProperties`, `additionalProperties` and
+# `unevaluatedProperties` run Python's `re`,
 # which backtracks: a contract's `^(a+)+$` would hang `accord check` on a long example value.
 # These run accord.patterns instead (RE2, or `regex` under a time budget).
 
@@ -192,15 +193,75 @@ def _additional_properties(validator: Any, additional: Any, instance: Any,
                               f"{'was' if len(extras) == 1 else 'were'} unexpected)")
 
 
+def _is_valid(errors: Iterator[Any]) -> bool:
+    return next(errors, None) is None
+
+
+def _evaluated_keys(validator: Any, instance: dict[str, Any], schema: Any) -> set[str]:
+    """The keys of ``instance`` that ``schema`` evaluates (for ``unevaluatedProperties``):
+    jsonschema's own walk (``_utils.find_evaluated_property_keys_by_schema``, MIT), with
+    ``patternProperties`` matched by :mod:`accord.patterns` instead of ``re``."""
+    if not isinstance(schema, dict):
+        return set()
+    keys: set[str] = set()
+    for ref in ("$ref", "$dynamicRef"):
+        if isinstance(target := schema.get(ref), str):
+            resolved = validator._resolver.lookup(target)
+            keys |= _evaluated_keys(
+                validator.evolve(schema=resolved.contents, _resolver=resolved.resolver),
+                instance, resolved.contents)
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        keys |= properties.keys() & instance.keys()
+    for keyword in ("additionalProperties", "unevaluatedProperties"):
+        if (sub := schema.get(keyword)) is not None:
+            keys |= {k for k, v in instance.items() if _is_valid(validator.descend(v, sub))}
+    for pattern in schema.get("patternProperties") or {}:
+        keys |= {k for k in instance if _match(pattern, k)[0]}
+    for name, sub in (schema.get("dependentSchemas") or {}).items():
+        if name in instance:
+            keys |= _evaluated_keys(validator, instance, sub)
+    for keyword in ("allOf", "oneOf", "anyOf"):
+        for sub in schema.get(keyword) or []:
+            if _is_valid(validator.descend(instance, sub)):
+                keys |= _evaluated_keys(validator, instance, sub)
+    if "if" in schema:
+        if validator.evolve(schema=schema["if"]).is_valid(instance):
+            keys |= _evaluated_keys(validator, instance, schema["if"])
+            keys |= _evaluated_keys(validator, instance, schema.get("then"))
+        else:
+            keys |= _evaluated_keys(validator, instance, schema.get("else"))
+    return keys
+
+
+def _unevaluated_properties(validator: Any, unevaluated: Any, instance: Any,
+                            schema: Any) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "object"):
+        return
+    evaluated = _evaluated_keys(validator, instance, schema)
+    bad = [k for k in instance if k not in evaluated
+           and not _is_valid(validator.descend(instance[k], unevaluated, path=k))]
+    if bad:
+        shown = ", ".join(repr(k) for k in sorted(bad))
+        were = "was" if len(bad) == 1 else "were"
+        yield ValidationError(f"Unevaluated properties are not allowed ({shown} {were} "
+                              "unexpected)" if unevaluated is False else
+                              f"Unevaluated properties are not valid under the given schema "
+                              f"({shown} {were} unevaluated and invalid)")
+
+
 @cache
 def _safe_validator_class() -> Any:
-    """Draft 2020-12 with the three keywords above (built on first use: jsonschema loads
+    """Draft 2020-12 with the four keywords above (built on first use: jsonschema loads
     lazily)."""
     from jsonschema import Draft202012Validator, validators
 
     return validators.extend(Draft202012Validator, {
         "pattern": _pattern, "patternProperties": _pattern_properties,
-        "additionalProperties": _additional_properties})
+        "additionalProperties": _additional_properties,
+        "unevaluatedProperties": _unevaluated_properties})
 
 
 @dataclass
