@@ -346,6 +346,47 @@ NOT_A_CONTRACT = _code(
     'ACC481', 'a file given to accord compat is not a contract (a JSON Schema)',
     'compare two versions of a contract: contracts/canonical/<entity>/<version>.yaml',
 )
+# -- verification against a provider (accord verify) ----------------------------------
+VERIFY_MISMATCH = _code(
+    'ACC740', "a provider's response or message does not match the pact",
+    'the mapping rule named depends on the field: fix the provider, or the rule and its schema',
+)
+VERIFY_NO_PACTS = _code(
+    'ACC741', 'no pact in generated/pacts names the system as its provider',
+    'derive them: accord pacts (a system no mapping uses has nothing to verify)',
+)
+VERIFY_UNREACHABLE = _code(
+    'ACC742', 'the provider (or its provider-state URL) cannot be reached',
+    'start it, or check --base-url / the environment\'s base_url',
+)
+VERIFY_ENVIRONMENT = _code(
+    'ACC743', 'the environment cannot be used: unknown, no base_url, or a credential unset',
+    "declare it under environments: in system.yaml and export the variables its auth names",
+)
+VERIFY_NO_OPERATION = _code(
+    'ACC744', "a pact interaction has no operation in the provider's API description",
+    'the API description lost the path or method: re-import it, or fix the mapping',
+)
+VERIFY_REQUEST_INVALID = _code(
+    'ACC745', "a pact's request is not valid for its operation's request schema",
+    "the rule named writes a field the API description does not accept",
+)
+VERIFY_RESPONSE_FIELD = _code(
+    'ACC746', "a field a pact expects is missing from the response schema, or has another type",
+    'the rule named reads a field the API description no longer has (renamed, retyped)',
+)
+VERIFY_STATUS = _code(
+    'ACC747', "a pact's response status is not declared by the operation",
+    'check the operation\'s responses in the API description',
+)
+VERIFY_PUBLISH_FAILED = _code(
+    'ACC748', 'publishing pacts or verification results to the Pact Broker failed',
+    'check PACT_BROKER_BASE_URL and its credentials (PACT_BROKER_TOKEN or USERNAME/PASSWORD)',
+)
+VERIFY_PACT_UNREADABLE = _code(
+    'ACC749', 'a pact file cannot be used (not JSON, not a V4 pact, or no provider)',
+    'regenerate it: accord pacts',
+)
 # -- the pipeline --------------------------------------------------------------------------
 STAGE_FAILED = _code('ACC900', 'a pipeline stage could not run', 'fix the error shown')
 

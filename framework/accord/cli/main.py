@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "test": "accord.cli.test_cmd:test",
     "run": "accord.cli.run_cmd:run",
     "system": "accord.cli.system_cmd:system",
+    "verify": "accord.cli.verify_cmd:verify",
 }
 
 

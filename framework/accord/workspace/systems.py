@@ -10,7 +10,8 @@ relative to the system.yaml, optionally pinned by sha256) and its environments::
     upstream: {source: "https://.../xero_accounting.yaml", sha256: 0f3c...}
     environments:
       local: {simulator: true}
-      sandbox: {base_url: "https://example.invalid/xero", auth: {bearer_env: XERO_TOKEN}}
+      sandbox: {base_url: "https://example.invalid/xero", auth: {bearer_env: XERO_TOKEN},
+                state_url: "https://example.invalid/xero/_pact/states"}
 
 ``api`` may also be ``{path, sha256}`` (a pinned file). ``upstream`` records the vendor's full
 description that ``accord system import`` derived ``api`` from (see :mod:`accord.upstream`).
@@ -99,6 +100,9 @@ SYSTEM_SCHEMA: dict[str, Any] = {
                 "properties": {
                     "simulator": {"type": "boolean"},
                     "base_url": {"type": "string", "pattern": "^https?://"},
+                    # where `accord verify --env ENV` posts provider states (Pact's
+                    # state-change body: {state, params, action}); none: no state set-up
+                    "state_url": {"type": "string", "pattern": "^https?://"},
                     "headers": {"type": "object", "additionalProperties": {"type": "string"}},
                     "auth": {
                         "type": "object",
@@ -137,6 +141,8 @@ class Environment:
     base_url: str | None = None
     auth: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    #: the provider-state endpoint of a declared environment (Pact's state-change request)
+    state_url: str | None = None
 
 
 @dataclass
@@ -332,7 +338,8 @@ def _load_one(root: Path, file: Path, diags: list[Diagnostic]) -> System | None:
         upstream=dict(data["upstream"]) if "upstream" in data else None, root=root,
         environments={
             env: Environment(env, bool(cfg.get("simulator", False)), cfg.get("base_url"),
-                             dict(cfg.get("auth", {})), dict(cfg.get("headers", {})))
+                             dict(cfg.get("auth", {})), dict(cfg.get("headers", {})),
+                             cfg.get("state_url"))
             for env, cfg in (data.get("environments") or {}).items()
         },
     )
