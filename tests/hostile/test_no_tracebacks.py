@@ -29,6 +29,7 @@ TRACEBACK = "Traceback (most recent call last)"
 
 MAPPING = "mappings/account-to-customer/crm_account.yaml"
 MODULE = "generated/account-to-customer/crm_account.py"
+PACT = "generated/pacts/account-to-customer/crm_account.json"
 
 #: file kind -> (path in the `accord init` workspace, names a failing command may cite instead
 #: of the file itself: the file that refers to it, or the name of what is missing)
@@ -75,6 +76,8 @@ def commands(ws: Path) -> dict[str, list[str]]:
         "promote": ["promote", "customer", "1.0.0", "--to", "deprecated", "--dry-run",
                     "--path", w],
         "schema": ["schema", "mapping"],
+        # before `system import`, which keeps only what the mappings name
+        "verify --static": ["verify", "--static", "crm", "-w", w],
         "system import --check": ["system", "import", "--check", "--allow-missing-upstream",
                                   "-w", w],
         "system import --from": ["system", "import", "crm", "--from",
@@ -97,6 +100,18 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert code == 0, out
     record = json.loads((ws / KINDS["example input"][0]).read_text())
     (ws / "input.jsonl").write_text(json.dumps(record) + "\n")
+    pact = ws / PACT
+    if not pact.exists():  # a pact of the crm mapping, for `accord verify`
+        pact.parent.mkdir(parents=True, exist_ok=True)
+        pact.write_text(json.dumps({
+            "consumer": {"name": "crm.account_to_customer"}, "provider": {"name": "crm"},
+            "interactions": [{
+                "type": "Synchronous/HTTP", "description": "a request for crm Account",
+                "request": {"method": "GET", "path": f"/accounts/{record['Id']}"},
+                "response": {"status": 200, "body": {
+                    "content": {"Id": record["Id"], "Name": record["Name"]},
+                    "contentType": "application/json", "encoded": False}}}],
+            "metadata": {"pactSpecification": {"version": "4.0"}}}))
     return ws
 
 
@@ -213,6 +228,13 @@ def _wrong_arguments(w: str) -> list[tuple[list[str], str]]:
         (["system", "import", "crm", "--from", f"{w}/input.jsonl", "-w", w], "input.jsonl"),
         (["system", "import", "crm", "--from", contract, "-w", w], "1.0.0.yaml"),
         (["system", "import", "../x", "--kind", "crm", "--from", lock, "-w", w], "../x"),
+        (["verify", "nope", "-w", w], "nope"),
+        (["verify", "crm", "--base-url", "ftp://x", "-w", w], "ftp://x"),
+        (["verify", "crm", "--base-url", "http://127.0.0.1:1", "-w", w], "127.0.0.1:1"),
+        (["verify", "crm", "--env", "nowhere", "-w", w], "nowhere"),
+        (["verify", "crm", "--env", "sandbox", "-w", w], "CRM_TOKEN"),
+        (["verify", "crm", "--static", "--env", "sandbox", "-w", w], "--static"),
+        (["verify", "crm", "--static", "-w", f"{w}/nope"], "nope"),
         (["init", w], w),
         (["init", f"{w}/input.jsonl"], "input.jsonl"),
         (["init", f"{w}/input.jsonl/below"], "input.jsonl"),

@@ -26,7 +26,7 @@ from accord.diagnostics import Diagnostic
 from accord.errors import LoadError
 from accord.harness.jsonpath import Segment, format_path, rules_for
 from accord.harness.pact_source import Interaction, PactFile, load_pacts
-from accord.jsondoc import json_type
+from accord.jsondoc import json_type, unescape_pointer
 from accord.workspace.systems import System
 
 __all__ = ["StaticReport", "static_check"]
@@ -91,7 +91,7 @@ def _resolve(node: Any, root: dict[str, Any], depth: int = 0) -> Any:
         ref = node["$ref"]
         if not ref.startswith("#/$defs/"):
             return {}
-        name = ref[len("#/$defs/"):].replace("~1", "/").replace("~0", "~")
+        name = unescape_pointer(ref[len("#/$defs/"):])
         target = (root.get("$defs") or {}).get(name, {})
         rest = {k: v for k, v in node.items() if k != "$ref"}
         node = {**target, **rest} if rest else target
