@@ -417,10 +417,29 @@ def _message_bytes(value: Any) -> dict[str, Any]:
             "content_type": "application/json"}
 
 
-def _producer(pact: PactFile, target: Target) -> Callable[[str, dict[str, Any] | None],
-                                                          dict[str, Any]]:
+def _unwrapper(system: System) -> Callable[[str, Any, Any], Any]:
+    """The record inside the body a read of ``path`` returns: at the record pointer of the
+    collection whose read operation serves the path (:mod:`accord.harness.apimodel`), else the
+    object that looks most like the pact's example."""
+    from accord.harness.apimodel import api_model, get_at
+
+    reads = [c.read for c in api_model(system).collections if c.read is not None]
+
+    def unwrap(path: str, body: Any, example: Any) -> Any:
+        for read in reads:
+            if read.pattern.match(path.split("?")[0]):
+                found = get_at(body, read.response_pointer)
+                if found is not None:
+                    return found
+        return _record_in(body, example)
+
+    return unwrap
+
+
+def _producer(pact: PactFile, target: Target, unwrap: Callable[..., Any] | None = None
+              ) -> Callable[[str, dict[str, Any] | None], dict[str, Any]]:
     """The message handler: what the provider would send for each message interaction. With a
-    simulator, the record the provider state put there (read back through its API); else the
+    simulator, the record the provider state put there, read back through its API; else the
     pact's own example."""
     examples = {i.description: i.body("contents") for i in pact.interactions
                 if i.kind == "message"}
@@ -440,7 +459,9 @@ def _producer(pact: PactFile, target: Target) -> Callable[[str, dict[str, Any] |
                                                   **target.headers})
         with urllib.request.urlopen(request, timeout=CONNECT_TIMEOUT) as response:
             envelope = json.loads(response.read() or b"null")
-        return _message_bytes(_record_in(envelope, example))
+        record = unwrap(path, envelope, example) if unwrap is not None else \
+            _record_in(envelope, example)
+        return _message_bytes(record)
 
     return produce
 
@@ -535,7 +556,8 @@ class _BrokerSource:
 
 
 def _verify_pact(pact: PactFile, target: Target, scratch: Path,
-                 broker: _BrokerSource | None = None) -> PactOutcome:
+                 broker: _BrokerSource | None = None,
+                 unwrap: Callable[..., Any] | None = None) -> PactOutcome:
     from pact import Verifier
 
     # the Rust core logs through Python's logging ("State Change ignored ..." when a run has
@@ -568,7 +590,7 @@ def _verify_pact(pact: PactFile, target: Target, scratch: Path,
     failed = False
     with contextlib.ExitStack() as stack:
         if pact.has_messages:
-            port, path = stack.enter_context(_message_relay(_producer(pact, target)))
+            port, path = stack.enter_context(_message_relay(_producer(pact, target, unwrap)))
             verifier.add_transport(protocol="message", port=port, path=path, scheme="http")
         stack.enter_context(_quiet())
         try:
@@ -651,8 +673,10 @@ def verify_system(root: str | Path, system_name: str, *, environment: str | None
                                        broker_mod.provider_version(system, live.environment,
                                                                    env),
                                        settings.branch)
+        unwrap = _unwrapper(system) if live.simulator and any(p.has_messages for p in pacts) \
+            else None
         for pact in pacts:
-            outcome = _verify_pact(pact, live, Path(scratch), source)
+            outcome = _verify_pact(pact, live, Path(scratch), source, unwrap)
             if record:
                 outcome.recorded = record_result(workspace.root, outcome)
             report.results.append(outcome)
