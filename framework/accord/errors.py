@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from accord.jsondoc import Location, json_path, json_pointer
+
 if TYPE_CHECKING:
     from accord.diagnostics import Diagnostic
 
@@ -114,9 +116,12 @@ class TransformError(AccordError):
     """A record could not be transformed. Raised by generated code through accord.runtime.
 
     ``error_class`` is the dead-letter class: ``mapping_error``, ``data_quality`` or
-    ``business_rule``; ``path`` is the JSON path in the record where it went wrong; ``rule``
-    the spec line of the rule (``mappings/x.yaml:14``); ``target`` the JSON path of the
-    output property the rule writes (``$.roles[1].hours``), None when there is none.
+    ``business_rule``; ``path`` is the location in the record where it went wrong, a tuple of
+    member names and indexes (``("lines", 1, "hours")``; ``()`` is the record); ``rule`` the
+    spec line of the rule (``mappings/x.yaml:14``); ``target`` the location of the output
+    property the rule writes (``("roles", 1, "hours")``), None when there is none. Render a
+    location with :func:`accord.jsondoc.json_path` or :func:`accord.jsondoc.json_pointer`
+    (:attr:`json_path` and :attr:`pointer` here do it for ``path``).
     """
 
     exit_code = EXIT_FINDINGS
@@ -126,15 +131,28 @@ class TransformError(AccordError):
         message: str,
         *,
         error_class: str = "mapping_error",
-        path: str = "$",
+        path: Location = (),
         rule: str | None = None,
-        target: str | None = None,
+        target: Location | None = None,
     ) -> None:
+        if isinstance(path, str) or isinstance(target, str):  # a rendered path: say so
+            raise TypeError("TransformError's path and target are locations, tuples of names "
+                            "and indexes such as ('lines', 0, 'hours'), not strings")
         super().__init__(message)
         self.error_class = error_class
         self.path = path
         self.rule = rule
         self.target = target
+
+    @property
+    def json_path(self) -> str:
+        """``path`` as a JSON path (``$.lines[1].hours``)."""
+        return json_path(self.path)
+
+    @property
+    def pointer(self) -> str | None:
+        """``path`` as a JSON Pointer (``/lines/1/hours``)."""
+        return json_pointer(self.path)
 
 
 class VerificationError(AccordError):

@@ -1,8 +1,12 @@
-"""JSON documents: the JSON Schema type of a value, JSON equality, RFC 6901 JSON Pointers, and
-JSON text read with a bound on its nesting.
+"""JSON documents: the JSON Schema type of a value, JSON equality, locations of nodes and their
+two renderings (a JSON path, an RFC 6901 JSON Pointer), and JSON text read with a bound on its
+nesting.
 
-The one home of these helpers: the loaders, the checker, the differ and the generator all
-name JSON nodes the same way.
+The one home of these helpers: the loaders, the checker, the differ, the generator and the
+runtime all name JSON nodes the same way. A location is a tuple of object member names and
+array indexes (``("OpportunityLineItems", "records", 1, "Role__c")``); code passes tuples and
+renders them only at the edge (dead letters, findings, command output) with :func:`json_path`
+or :func:`json_pointer`.
 """
 
 from __future__ import annotations
@@ -11,8 +15,17 @@ import json
 import re
 from typing import Any
 
-__all__ = ["JSON_TYPES", "TooDeep", "escape_pointer", "join_pointer", "json_equal", "json_type",
-           "loads_bounded", "nesting_too_deep", "resolve_pointer", "unescape_pointer"]
+__all__ = ["ANY_ITEM", "JSON_TYPES", "Location", "TooDeep", "escape_pointer", "join_pointer",
+           "json_equal", "json_path", "json_pointer", "json_type", "loads_bounded",
+           "nesting_too_deep", "resolve_pointer", "unescape_pointer"]
+
+#: Where a node sits in a JSON document: member names (str) and array indexes (int), from the
+#: root. ``()`` is the document itself.
+Location = tuple[str | int, ...]
+#: In a location that names a rule's reads rather than one node: an item of the array, its
+#: position not known (an ``each`` over a filter, named without the record). Rendered ``[*]``
+#: in a JSON path; such a location has no JSON Pointer.
+ANY_ITEM = -1
 
 #: The type names of JSON Schema 2020-12 (``integer`` is a subset of ``number``).
 JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
@@ -82,6 +95,47 @@ def join_pointer(base: str, *tokens: str | int) -> str:
     """``base`` extended by the escaped ``tokens``: ``join_pointer("/a", "b/c", 0)`` is
     ``/a/b~1c/0``."""
     return base + "".join("/" + escape_pointer(t) for t in tokens)
+
+
+#: A member name written ``.name`` in a JSON path (ASCII only: every JSONPath dialect reads
+#: it the same way); any other name is written ``['name']``.
+_SHORTHAND = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Characters escaped inside ``['...']`` as RFC 9535 (JSONPath) normalized paths do.
+_NAME_ESCAPES = re.compile(r"[\x00-\x1f'\\]")
+_SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r",
+                  "'": "\\'", "\\": "\\\\"}
+
+
+def _escape_name(name: str) -> str:
+    return _NAME_ESCAPES.sub(
+        lambda m: _SHORT_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), name)
+
+
+def json_path(location: Location) -> str:
+    """``location`` as a JSON path: ``("a", 0, "b c")`` -> ``$.a[0]['b c']``.
+
+    A name that is an ASCII identifier is written ``.name``; any other (non-ASCII letters,
+    digits first, dots, spaces, quotes, the empty name) ``['name']``, escaped as RFC 9535
+    normalized paths are (``\\'``, ``\\\\``, ``\\n``, other controls ``\\u00XX``), so the
+    path is one line and reads back to the same names. An index is ``[n]``; :data:`ANY_ITEM`
+    is ``[*]``."""
+    out = ["$"]
+    for part in location:
+        if isinstance(part, int):
+            out.append(f"[{part}]" if part >= 0 else "[*]")
+        elif _SHORTHAND.fullmatch(part):
+            out.append(f".{part}")
+        else:
+            out.append(f"['{_escape_name(part)}']")
+    return "".join(out)
+
+
+def json_pointer(location: Location) -> str | None:
+    """``location`` as an RFC 6901 JSON Pointer: ``("a", 0, "b/c")`` -> ``/a/0/b~1c`` (``""``
+    for the document itself); None when it holds :data:`ANY_ITEM` (not one node)."""
+    if any(isinstance(part, int) and part < 0 for part in location):
+        return None
+    return join_pointer("", *location)
 
 
 # A JSON string (skipped whole, so brackets inside it do not count) or a bracket. The string

@@ -117,7 +117,7 @@ fields:
     assert module.transform({**record, "code": 1})["table"] == "one"  # numbers by JSON text
     with pytest.raises(TransformError) as err:
         module.transform({**record, "code": "nope"})
-    assert err.value.error_class == "mapping_error" and err.value.path == "$.code"
+    assert err.value.error_class == "mapping_error" and err.value.path == ("code",)
     assert err.value.rule == "mappings/flow/spec.yaml:14"
 
 
@@ -127,7 +127,7 @@ def test_required_and_errors_inside_each_name_the_item(tmp_path: Path) -> None:
     module, _ = load(workspace(tmp_path, spec))
     with pytest.raises(TransformError) as err:
         module.transform({"lines": [{"v": 1}, {"w": 2}]})
-    assert (err.value.error_class, err.value.path) == ("data_quality", "$.lines[1].v")
+    assert (err.value.error_class, err.value.path) == ("data_quality", ("lines", 1, "v"))
     with pytest.raises(TransformError, match="expects an array"):
         module.transform({"lines": "no"})
 

@@ -40,9 +40,11 @@ def test_an_error_in_a_filtered_item_names_the_source_item(
     assert ("def _map_" in text) is item_function
     with pytest.raises(TransformError) as caught:
         mod.transform(record)
-    assert caught.value.path == f"$.OpportunityLineItems.records[{source}].Role__c"
+    assert caught.value.path == ("OpportunityLineItems", "records", source, "Role__c")
+    assert caught.value.json_path == f"$.OpportunityLineItems.records[{source}].Role__c"
+    assert caught.value.pointer == f"/OpportunityLineItems/records/{source}/Role__c"
     # the output position stays the item's place among those mapped
-    assert caught.value.target == f"$.roles[{ {'filter': 0, 'projection': 1}.get(case, 0)}].role"
+    assert caught.value.target == ("roles", {"filter": 0, "projection": 1}.get(case, 0), "role")
 
 
 def test_a_plain_path_keeps_its_index(tmp_path: Path) -> None:
@@ -50,4 +52,4 @@ def test_a_plain_path_keeps_its_index(tmp_path: Path) -> None:
     mod, _ = module(tmp_path, fields)
     with pytest.raises(TransformError) as caught:
         mod.transform({"lines": [{"r": 1}, {"x": 2}]})
-    assert caught.value.path == "$.lines[1].r"
+    assert caught.value.path == ("lines", 1, "r")

@@ -33,7 +33,7 @@ MODULE = textwrap.dedent('''\
     def transform(record):
         if record.get("region") not in ("NA", "EMEA"):
             raise TransformError("no legal entity for region " + repr(record.get("region")),
-                                 error_class="business_rule", path="$.region",
+                                 error_class="business_rule", path=("region",),
                                  rule="mappings/opportunity-to-project/test_deal.yaml:9")
         return {
             "id": "prj-" + record["id"],

@@ -31,7 +31,7 @@ class Fake:
         kind = record.get("kind")
         if kind == "rule":
             raise TransformError("closed deals only", error_class="business_rule",
-                                 path="$.stage", rule="mappings/x.yaml:3")
+                                 path=("stage",), rule="mappings/x.yaml:3")
         if kind == "crash":
             return {"id": record["missing"]}
         if kind == "invalid":
@@ -98,7 +98,8 @@ def test_dead_letter_content() -> None:
     assert bigint["class"] == "data_quality" and "beyond 2**53 - 1" in bigint["message"]
     assert bigint["raw"] == '{"id": 18446744073709551615}'
     assert rule == {"line_number": 2, "class": "business_rule", "message": "closed deals only",
-                    "path": "$.stage", "rule": "mappings/x.yaml:3", "target": None,
+                    "path": "$.stage", "pointer": "/stage", "rule": "mappings/x.yaml:3",
+                    "target": None,
                     "input": {"id": 3, "kind": "rule"}}
     assert crash["class"] == "mapping_error" and "KeyError" in crash["message"]
     assert invalid["class"] == "data_quality" and invalid["rule"] == "contract:thing@1.0.0"

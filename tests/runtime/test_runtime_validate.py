@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from accord.errors import LoadError
-from accord.runtime.validate import Violation, compile_validator, json_path
+from accord.runtime.validate import Violation, compile_validator
 
 D2020 = "https://json-schema.org/draft/2020-12/schema"
 
@@ -40,6 +40,8 @@ def test_errors_carry_json_paths_sorted() -> None:
             "odd key": {"type": "string"}}})
     errors = validator.errors({"roles": [{"hours": 1}, {"hours": "x"}], "odd key": 3})
     assert [e.path for e in errors] == ["$", "$.roles[1].hours", "$['odd key']"]
+    assert [e.location for e in errors] == [(), ("roles", 1, "hours"), ("odd key",)]
+    assert [e.pointer for e in errors] == ["", "/roles/1/hours", "/odd key"]
     assert all(isinstance(e, Violation) and isinstance(e, tuple) for e in errors)
     assert "required" in errors[0].message
 
@@ -51,7 +53,3 @@ def test_formats_can_be_turned_off() -> None:
 def test_invalid_schema_is_a_load_error() -> None:
     with pytest.raises(LoadError, match="not a valid JSON Schema"):
         compile_validator({"type": "strin"})
-
-
-def test_json_path_quotes_odd_names() -> None:
-    assert json_path(["a", 0, "b c", "it's"]) == "$.a[0]['b c']['it\\'s']"

@@ -20,7 +20,7 @@ from accord.check.infer import Inferrer, Scope, non_null_paths
 from accord.check.schema_model import SchemaModel, literal_schema
 from accord.check.types import Ty, union
 from accord.diagnostics import Diagnostic, Severity
-from accord.jsondoc import join_pointer
+from accord.jsondoc import join_pointer, json_path
 from accord.mapping.loader import MappingSet, parse_expression
 from accord.mapping.model import (
     EachRule,
@@ -472,7 +472,7 @@ def _check_key(ctx: _Context, key: Expr, scope: Scope) -> None:
                 node, {"type": "field", "value": name, "children": []}]}
         ty = inferrer.infer(node, scope)
         if ty.nullable and not ty.unknown:
-            where = "$." + ".".join(part)
+            where = json_path(part)
             ctx.diags.append(Diagnostic(
                 codes.NULL_KEY_PART,
                 f"the key is built from {where}, which the source schema allows to "

@@ -14,7 +14,6 @@ import difflib
 import json
 import linecache
 import os
-import re
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.codegen.generator import output_path, render_spec
 from accord.diagnostics import Diagnostic, JUnitCase, junit_cases
 from accord.errors import AccordError, LoadError, TransformError
-from accord.jsondoc import join_pointer, json_equal, loads_bounded
+from accord.jsondoc import Location, json_equal, json_path, loads_bounded
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import EachRule, Example, MappingSpec, Rule
 from accord.runtime.validate import Validator, compile_validator
@@ -60,17 +59,17 @@ def import_source(text: str, filename: str, name: str) -> types.ModuleType:
     return module
 
 
-def _differences(expected: Any, actual: Any, path: str = "$") -> list[str]:
+def _differences(expected: Any, actual: Any, path: Location = ()) -> list[Location]:
     if isinstance(expected, dict) and isinstance(actual, dict):
-        out: list[str] = []
+        out: list[Location] = []
         for key in sorted(set(expected) | set(actual)):
             out.extend(_differences(expected.get(key, _ABSENT), actual.get(key, _ABSENT),
-                                    f"{path}.{key}"))
+                                    (*path, key)))
         return out
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
         out = []
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
-            out.extend(_differences(e, a, f"{path}[{i}]"))
+            out.extend(_differences(e, a, (*path, i)))
         return out
     return [] if json_equal(expected, actual) else [path]
 
@@ -78,16 +77,16 @@ def _differences(expected: Any, actual: Any, path: str = "$") -> list[str]:
 _ABSENT = object()
 
 
-def _rule_for(rules: tuple[Rule, ...], path: str) -> Rule | None:
-    """The rule that writes ``path`` ($.a.b[0].c), the closest one."""
-    parts = [p for p in path.replace("[", ".[").split(".")[1:] if p and not p.startswith("[")]
+def _rule_for(rules: tuple[Rule, ...], path: Location) -> Rule | None:
+    """The rule that writes ``path`` (``("a", "b", 0, "c")``), the closest one."""
     best: Rule | None = None
     for rule in rules:
         n = len(rule.target)
-        if tuple(parts[:n]) == rule.target:
+        if path[:n] == rule.target:
             best = rule
-            if isinstance(rule, EachRule):
-                inner = _rule_for(rule.rules, "$." + ".".join(parts[n:]))
+            if isinstance(rule, EachRule):  # the item's index, then the item's own target
+                inner = _rule_for(rule.rules, path[n + 1:]) if len(path) > n and \
+                    isinstance(path[n], int) else None
                 return inner or rule
     return best
 
@@ -125,7 +124,7 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
             module.key(record)
     except TransformError as exc:
         diag = where(codes.EXAMPLE_RAISED,
-                     f"example {example.name}: {exc.error_class} at {exc.path}: "
+                     f"example {example.name}: {exc.error_class} at {json_path(exc.path)}: "
                      f"{exc.message}" + (f" (rule {exc.rule})" if exc.rule else ""),
                      example.pointer, hint="fix the rule or the example input")
         return ExampleResult(spec.display, example.name, False, diag)
@@ -136,7 +135,8 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
     if json_equal(actual, expected):  # 111354 equals 111354.0; true never equals 1
         return ExampleResult(spec.display, example.name, True)
     paths = _differences(expected, actual)
-    first = paths[0] if paths else "$"
+    first = paths[0] if paths else ()
+    shown = [json_path(p) for p in paths]
     rule = _rule_for(spec.rules, first) if actual is not None else None
     exp_text = json.dumps(expected, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
     act_text = json.dumps(actual, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
@@ -145,7 +145,7 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
     if actual is None:
         message = f"example {example.name}: the spec's `when` skipped the record"
     else:
-        message = (f"example {example.name}: output differs at {', '.join(paths[:5])}"
+        message = (f"example {example.name}: output differs at {', '.join(shown[:5])}"
                    + (", ..." if len(paths) > 5 else ""))
     line, col, pointer = (rule.line, rule.col, rule.pointer) if rule else (
         example.line, 1, example.pointer)
@@ -153,23 +153,9 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
             f"expected output {example.output.name}" if rule else
             f"fix the spec or the expected output {example.output.name}")
     diag = Diagnostic(codes.EXAMPLE_MISMATCH, message, spec.display, line, col, pointer, hint,
-                      extra={"diff": diff, "paths": paths})
+                      extra={"diff": diff, "paths": shown})
     return ExampleResult(spec.display, example.name, False, diag, diff, output=example.output,
                          actual=actual, expected=expected)
-
-
-_PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
-
-
-def _pointer(json_path: str) -> str:
-    """``$.LineItems[0]['a b']`` -> ``/LineItems/0/a b`` (escaped as a JSON pointer)."""
-    tokens: list[str | int] = []
-    for name, index, quoted in _PATH_PART.findall(json_path[1:]):
-        if index:
-            tokens.append(int(index))
-        else:
-            tokens.append(name or re.sub(r"\\(.)", r"\1", quoted))
-    return join_pointer("", *tokens)
 
 
 def _display(root: Path, path: Path) -> str:
@@ -215,7 +201,7 @@ def _schema_violations(root: Path, spec: MappingSpec, example: Example,
         located = None
     out: list[Diagnostic] = []
     for violation in violations:
-        pointer = _pointer(violation.path)
+        pointer = violation.pointer
         pos = located.position(pointer) if located is not None else Position(1, 1)
         out.append(Diagnostic(
             codes.EXAMPLE_INVALID,

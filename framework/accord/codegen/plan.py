@@ -16,6 +16,7 @@ from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.errors import CodegenError, ExpressionError
 from accord.expr.literals import comment_text, py_literal
+from accord.jsondoc import ANY_ITEM, Location
 from accord.mapping.loader import parse_expression
 from accord.mapping.model import (
     DefaultOn,
@@ -30,6 +31,7 @@ from accord.mapping.model import (
     compose_lookups,
 )
 from accord.mapping.reads import key_parts, pure_path, reads
+from accord.runtime.deadletter import SAME_ITEM
 
 __all__ = ["Code", "ModulePlan", "RulePlan", "ScopePlan", "build_plan"]
 
@@ -42,7 +44,6 @@ def _version() -> str:
 #: compiler error kinds -> the checker's codes for the same problem
 _KIND_CODES = {"syntax": codes.EXPRESSION_SYNTAX, "unknown-function": codes.UNKNOWN_FUNCTION,
                "invalid-arity": codes.ARITY}
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: Locals of every generated function holding ``record`` / ``parent`` when it is an object,
 #: else ``{}`` (field reads on them need no type check).
 _OBJECTS = {"record": "data", "parent": "parent_data"}
@@ -90,8 +91,8 @@ class RulePlan:
     comment: str
     rule: str  # literal "mappings/x.yaml:12"
     dotted: str  # literal dotted target
-    path: str  # literal JSON path in the record used in errors
-    target: str  # literal JSON path of the output property (``'$.budget.amount'``), in errors
+    path: str  # literal location in the record used in errors (``('Amount',)``)
+    target: str  # literal location of the output property (``('budget', 'amount')``), in errors
     reads: str  # literal tuple of the paths the rule reads (errors name the absent one)
     sink: str  # where the value goes: ``out['a']`` or ``_o1['b']`` (or a put call's prefix)
     put: str | None = None  # literal target tuple when written with ``_m.put``
@@ -167,12 +168,6 @@ def _subset_base(ast: Any) -> tuple[str, ...] | None:
     if right.get("type") not in ("identity", "current"):
         return None
     return pure_path(left)
-
-
-def _json_path(names: tuple[str, ...] | None) -> str:
-    if not names:
-        return "$"
-    return "$" + "".join(f".{n}" if _IDENT.fullmatch(n) else f"[{n!r}]" for n in names)
 
 
 class _Targets:
@@ -357,9 +352,9 @@ class _Planner:
             "dotted": py_literal(rule.dotted),
             "current": self.locals.current,
         }
-        common["target"] = py_literal(_json_path(rule.target))
+        common["target"] = py_literal(tuple(rule.target))
         if isinstance(rule, NotApplicable):
-            return RulePlan(kind="n/a", path="'$'", sink="", reason=comment_text(rule.reason),
+            return RulePlan(kind="n/a", path="()", sink="", reason=comment_text(rule.reason),
                             reads="()", **common)
         if targets.static:
             common["sink"] = targets.sink(rule.target)
@@ -371,7 +366,7 @@ class _Planner:
         if isinstance(rule, EachRule):
             ast, _ = parse_expression(rule.each, self.spec.display)
             base = _subset_base(ast)
-            path = _json_path(base if base is not None else pure_path(ast))
+            path = tuple(base if base is not None else pure_path(ast) or ())
             read = list(reads(ast))
             when = self.code(rule.when, condition=True) if rule.when else None
             if rule.when:
@@ -404,7 +399,7 @@ class _Planner:
         if rule.has_default and rule.default_on is DefaultOn.MISSING and pure is not None:
             present = py_literal(pure)
         return RulePlan(
-            kind="field", path=py_literal(_json_path(names)), expr=expr, when=when,
+            kind="field", path=py_literal(tuple(names or ())), expr=expr, when=when,
             default=py_literal(rule.default) if rule.has_default else None,
             default_on=rule.default_on.value, present=present, lookup=self.table(rule),
             on_miss=py_literal((rule.on_miss or OnMiss.ERROR).value),
@@ -461,17 +456,19 @@ class _Planner:
         return self.code(expr, condition=condition)
 
 
-def rule_index(spec: MappingSpec) -> dict[str, tuple[str, str]]:
-    """What wrote each output property: its JSON path (``[]`` for an item of an ``each``) ->
-    (the rule's ``spec:line``, the JSON path it reads, ``[]`` likewise; ``$`` when it reads
-    no one path). The runner names these in a dead letter for an output the target refuses."""
-    index: dict[str, tuple[str, str]] = {}
+def rule_index(spec: MappingSpec) -> dict[Location, tuple[str, Location]]:
+    """What wrote each output property: its location (``ANY_ITEM`` for an item of an
+    ``each``) -> (the rule's ``spec:line``, the location it reads: ``SAME_ITEM`` for the item
+    of a plain ``each``, ``ANY_ITEM`` for one of an ``each`` over a filter; ``()`` when it
+    reads no one path). The runner names these in a dead letter for an output the target
+    refuses (:func:`accord.runtime.deadletter.rule_for_output`)."""
+    index: dict[Location, tuple[str, Location]] = {}
 
-    def walk(rules: tuple[Rule, ...], target: str, source: str) -> None:
+    def walk(rules: tuple[Rule, ...], target: Location, source: Location) -> None:
         for rule in rules:
             if isinstance(rule, NotApplicable):
                 continue
-            out = target + _json_path(rule.target)[1:]
+            out = (*target, *rule.target)
             expr = rule.each if isinstance(rule, EachRule) else rule.expr
             names = pure = None
             if expr is not None:
@@ -479,12 +476,12 @@ def rule_index(spec: MappingSpec) -> dict[str, tuple[str, str]]:
                 names = pure = pure_path(ast)
                 if names is None and len(reads(ast)) == 1:
                     names = reads(ast)[0]
-            read = source + _json_path(names)[1:] if names else source
+            read = (*source, *names) if names else source
             index[out] = (f"{spec.display}:{rule.line}", read)
             if isinstance(rule, EachRule):  # over a filter, output item n is not source item n
-                walk(rule.rules, f"{out}[]", f"{read}[]" if pure else f"{read}[*]")
+                walk(rule.rules, (*out, ANY_ITEM), (*read, SAME_ITEM if pure else ANY_ITEM))
 
-    walk(spec.rules, "$", "$")
+    walk(spec.rules, (), ())
     return index
 
 
@@ -515,7 +512,8 @@ def build_plan(spec: MappingSpec, lookups: dict[str, Lookup], digest: str,
         ("VERSION", py_literal(spec.version)),
         ("SOURCE", py_literal(spec.source.as_dict())),
         ("TARGET", py_literal(spec.target.as_dict())),
-        ("RULES", py_literal(rule_index(spec))),
+        ("RULES", "{" + ", ".join(f"{py_literal(out)}: {py_literal(wrote)}"  # tuple keys
+                                  for out, wrote in rule_index(spec).items()) + "}"),
     ]
     key_line = spec.key.line if spec.key else spec.document.position("").line
     key_ast = parse_expression(spec.key, spec.display)[0] if spec.key else None

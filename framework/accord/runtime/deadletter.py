@@ -2,8 +2,9 @@
 
 Each line of the dead-letter file is::
 
-    {"line_number": 17, "class": "data_quality", "message": "...", "path": "$.roles[0].hours",
-     "rule": "mappings/x.yaml:14", "input": {...}}
+    {"line_number": 17, "class": "data_quality", "message": "...", "path": "$.lines[0].hours",
+     "pointer": "/lines/0/hours", "rule": "mappings/x.yaml:14", "target": "$.roles[0].hours",
+     "input": {...}}
 
 ``class`` is ``mapping_error`` (the mapping or its code failed on this record),
 ``data_quality`` (the input is malformed, or the output fails the target schema) or
@@ -14,37 +15,47 @@ also list every violation in ``violations``.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from accord.jsondoc import ANY_ITEM, Location, json_path, json_pointer
 from accord.runtime.jsonl import dumps_line
 
-__all__ = ["DeadLetter", "DeadLetterWriter", "ErrorClass", "rule_for_output"]
+if TYPE_CHECKING:  # the validator (jsonschema-rs) loads only for a run that validates
+    from accord.runtime.validate import Violation
 
-_INDEX = re.compile(r"\[(\d+)\]")
-_LAST = re.compile(r"(\.[A-Za-z_][A-Za-z0-9_]*|\[\]|\['(?:[^'\\]|\\.)*'\])$")
+__all__ = ["SAME_ITEM", "DeadLetter", "DeadLetterWriter", "ErrorClass", "rule_for_output"]
+
+#: In the source location of a generated module's ``RULES``: the item of the array at the
+#: same position as the output item (a plain ``each``). An ``each`` over a filter has
+#: :data:`accord.jsondoc.ANY_ITEM` there instead (output item n is not source item n).
+SAME_ITEM = -2
 
 
-def rule_for_output(rules: dict[str, tuple[str, str]], path: str) -> tuple[str, str] | None:
-    """The rule that wrote the output at ``path`` (``$.roles[1].hours``) and the source path
-    it read (``$.lines[1].hours``), from a generated module's ``RULES``; the closest enclosing
-    property's rule when that one has none; None when no rule wrote it."""
-    indexes = _INDEX.findall(path)
-    pattern = _INDEX.sub("[]", path)
-    while pattern and pattern != "$":
+def rule_for_output(rules: dict[Location, tuple[str, Location]], location: Location
+                    ) -> tuple[str, Location] | None:
+    """The rule that wrote the output at ``location`` (``("roles", 1, "hours")``) and the
+    source location it read (``("lines", 1, "hours")``), from a generated module's ``RULES``
+    (keys: output locations with :data:`~accord.jsondoc.ANY_ITEM` for an item of an
+    ``each``); the closest enclosing property's rule when that one has none; None when no
+    rule wrote it."""
+    indexes = [part for part in location if isinstance(part, int)]
+    pattern = tuple(ANY_ITEM if isinstance(part, int) else part for part in location)
+    while pattern:
         found = rules.get(pattern)
         if found is not None:
             rule, source = found
-            for index in indexes[:pattern.count("[]")]:
-                source = source.replace("[]", f"[{index}]", 1)
-            return rule, source
-        shorter = _LAST.sub("", pattern)
-        if shorter == pattern:
-            return None
-        pattern = shorter
+            level = iter(indexes)  # the output's item positions, outermost first
+            read: list[str | int] = []
+            for part in source:
+                if isinstance(part, int) and part < 0:  # an each's item, in order
+                    position = next(level, ANY_ITEM)
+                    part = position if part == SAME_ITEM else ANY_ITEM
+                read.append(part)
+            return rule, tuple(read)
+        pattern = pattern[:-1]
     return None
 
 
@@ -63,27 +74,31 @@ class ErrorClass(StrEnum):
 
 @dataclass(frozen=True)
 class DeadLetter:
+    """One record a run could not deliver. ``path`` and ``target`` are locations (tuples of
+    names and indexes), rendered only when the letter is written (:meth:`to_dict`)."""
+
     line_number: int
     error_class: ErrorClass
     message: str
-    path: str = "$"
+    path: Location = ()
     rule: str | None = None
     input: Any = None
-    target: str | None = None
+    target: Location | None = None
     raw: str | None = None
-    violations: list[dict[str, str]] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "line_number": self.line_number,
             "class": self.error_class.value,
             "message": self.message,
-            "path": self.path,
+            "path": json_path(self.path),
+            "pointer": json_pointer(self.path),
             "rule": self.rule,
-            "target": self.target,
+            "target": None if self.target is None else json_path(self.target),
         }
         if self.violations:
-            data["violations"] = self.violations
+            data["violations"] = [v.to_dict() for v in self.violations]
         if self.raw is not None:
             data["raw"] = self.raw
         else:

@@ -2,7 +2,13 @@
 
 They implement the parts of a mapping rule that are not the expression itself: defaults,
 lookups with ``on_miss``, required values, nested target paths, ``each`` items, idempotency
-keys, and errors that name the rule (``mappings/x.yaml:14``) and the JSON path in the record.
+keys, and errors that name the rule (``mappings/x.yaml:14``) and the location in the record.
+
+Locations are tuples of member names and indexes (``("lines", 1, "hours")``), passed as
+constants by generated code and composed as tuples (an ``each`` prepends the array and the
+item's index); nothing here renders them (that is the dead letter's and the CLI's job, with
+:func:`accord.jsondoc.json_path`). Every helper that takes one runs only when a record fails,
+or is called with a constant: the happy path builds no location.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import json
 from typing import Any, NoReturn
 
 from accord.errors import ExpressionError, TransformError
+from accord.jsondoc import Location, json_path
 
 __all__ = [
     "TransformError",
@@ -20,7 +27,6 @@ __all__ = [
     "has_path",
     "is_empty",
     "item_position",
-    "json_path",
     "key_parts",
     "key_text",
     "located",
@@ -35,7 +41,7 @@ __all__ = [
 _MISSING = object()
 
 
-def fail(message: str, *, error_class: str = "mapping_error", path: str = "$",
+def fail(message: str, *, error_class: str = "mapping_error", path: Location = (),
          rule: str | None = None) -> NoReturn:
     """Raise the TransformError a dead-letter file records."""
     raise TransformError(message, error_class=error_class, path=path, rule=rule)
@@ -73,7 +79,7 @@ def _key(value: Any) -> str:
 
 
 def lookup(table: dict[str, Any], value: Any, on_miss: str, default: Any, *,
-           rule: str, path: str) -> Any:
+           rule: str, path: Location) -> Any:
     """Translate ``value`` through ``table`` (numbers and booleans by their JSON text).
 
     ``on_miss``: ``error`` fails the record, ``default`` gives ``default``, ``passthrough``
@@ -94,7 +100,7 @@ def lookup(table: dict[str, Any], value: Any, on_miss: str, default: Any, *,
     fail(f"no lookup entry for {value!r}", error_class="mapping_error", path=path, rule=rule)
 
 
-def missing(target: str, rule: str, path: str) -> NoReturn:
+def missing(target: str, rule: str, path: Location) -> NoReturn:
     """``required: true`` and the value is null: fail the record as a data quality error.
 
     Generated code tests ``value is None`` itself and calls this only to fail."""
@@ -102,29 +108,24 @@ def missing(target: str, rule: str, path: str) -> NoReturn:
          error_class="data_quality", path=path, rule=rule)
 
 
-def require(value: Any, *, rule: str, path: str, target: str) -> Any:
+def require(value: Any, *, rule: str, path: Location, target: str) -> Any:
     """``required: true``: a null value fails the record as a data quality error."""
     if value is None:
         missing(target, rule, path)
     return value
 
 
-def as_items(value: Any, *, rule: str, path: str) -> list[Any] | None:
+def as_items(value: Any, *, rule: str, path: Location) -> list[Any] | None:
     """The array an ``each`` iterates (None when absent)."""
     if value is None or isinstance(value, list):
         return value
     fail(f"`each` expects an array, got {type(value).__name__}", path=path, rule=rule)
 
 
-def _inside(prefix: str, index: int, inner: str | None) -> str:
-    rest = inner[1:] if inner and inner.startswith("$") else (inner or "")
-    return f"{prefix}[{index}]{rest}"
-
-
 def item_position(record: Any, base: tuple[str, ...], item: Any, fallback: int) -> int:
     """Where ``item`` sits in the array at ``base`` in ``record``: an ``each`` over a filter
     maps some of that array's elements, and an error in one names its place in the source
-    (``$.lines[3]``), not in the subset. ``fallback`` when it is not found there. Runs only
+    (``("lines", 3)``), not in the subset. ``fallback`` when it is not found there. Runs only
     on the error path."""
     node = record
     for key in base:
@@ -136,30 +137,18 @@ def item_position(record: Any, base: tuple[str, ...], item: Any, fallback: int) 
     return fallback
 
 
-def nested(error: TransformError, prefix: str, index: int, *,
-           target: str | None = None, at: int | None = None) -> TransformError:
+def nested(error: TransformError, prefix: Location, index: int, *,
+           target: Location | None = None, at: int | None = None) -> TransformError:
     """``error`` raised inside item ``index`` of the array at ``prefix`` (in the record), which
-    the ``each`` writes to the output array at ``target``. ``at``: the item's position in the
+    the ``each`` writes to the output array at ``target``: its locations, relative to the
+    item, prefixed by the array and the item's index. ``at``: the item's position in the
     source array when it differs from ``index`` (an ``each`` over a filter)."""
     inner_target = error.target
     if target is not None:
-        inner_target = _inside(target, index, error.target)
+        inner_target = (*target, index, *(error.target or ()))
     return TransformError(error.message, error_class=error.error_class,
-                          path=_inside(prefix, index if at is None else at, error.path),
+                          path=(*prefix, index if at is None else at, *error.path),
                           rule=error.rule, target=inner_target)
-
-
-def json_path(names: tuple[str | int, ...]) -> str:
-    """``("a", 0, "b c")`` -> ``$.a[0]['b c']``."""
-    out = "$"
-    for name in names:
-        if isinstance(name, int):
-            out += f"[{name}]"
-        elif name.isidentifier():
-            out += f".{name}"
-        else:
-            out += f"[{name!r}]"
-    return out
 
 
 def _absent(record: Any, reads: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
@@ -173,7 +162,8 @@ def _absent(record: Any, reads: tuple[tuple[str, ...], ...]) -> tuple[str, ...] 
     return None
 
 
-def located(error: Exception, *, rule: str, path: str = "$", target: str | None = None,
+def located(error: Exception, *, rule: str, path: Location = (),
+            target: Location | None = None,
             record: Any = None, reads: tuple[tuple[str, ...], ...] = ()) -> TransformError:
     """``error``, raised by the code of the rule at ``rule`` (spec file:line), as the
     TransformError a dead letter records: the rule, the source path and the target path.
@@ -195,9 +185,8 @@ def located(error: Exception, *, rule: str, path: str = "$", target: str | None 
         else f"{type(error).__name__}: {error}"
     absent = _absent(record, reads) if getattr(error, "kind", None) == "invalid-type" else None
     if absent is not None:
-        where = json_path(absent)
         return TransformError(f"{text} (a value the rule reads is missing or null: see path)",
-                              error_class="data_quality", path=where, rule=rule, target=target)
+                              error_class="data_quality", path=absent, rule=rule, target=target)
     return TransformError(text, error_class="mapping_error", path=path, rule=rule,
                           target=target)
 
@@ -207,9 +196,8 @@ def key_parts(record: Any, parts: tuple[tuple[str, ...], ...], *, rule: str) -> 
     not null, else the record fails as ``data_quality`` (never a key with "null" in it)."""
     absent = _absent(record, parts)
     if absent is not None:
-        where = json_path(absent)
-        fail(f"the idempotency key needs {where}, which is missing or null in this record",
-             error_class="data_quality", path=where, rule=rule)
+        fail(f"the idempotency key needs {json_path(absent)}, which is missing or null in "
+             "this record", error_class="data_quality", path=absent, rule=rule)
 
 
 def key_text(value: Any, *, rule: str) -> str:

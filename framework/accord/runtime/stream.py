@@ -29,6 +29,7 @@ from typing import IO, Any, Protocol
 
 from accord import fsio
 from accord.errors import LoadError, TransformError, UsageError
+from accord.jsondoc import Location
 from accord.runtime.deadletter import DeadLetter, DeadLetterWriter, ErrorClass, rule_for_output
 from accord.runtime.jsonl import MalformedLine, dumps_line, loads_line
 from accord.runtime.readers import detect_format, limit_records, record_lines
@@ -88,9 +89,9 @@ def _describe(value: Any) -> str:
 def _failure(exc: Exception, stage: str, line_number: int, record: Any) -> DeadLetter:
     if isinstance(exc, TransformError):
         return DeadLetter(line_number, ErrorClass.parse(exc.error_class), exc.message,
-                          exc.path or "$", exc.rule, record, target=exc.target)
+                          exc.path, exc.rule, record, target=exc.target)
     return DeadLetter(line_number, ErrorClass.MAPPING_ERROR,
-                      f"{stage} raised {type(exc).__name__}: {exc}", "$", None, record)
+                      f"{stage} raised {type(exc).__name__}: {exc}", (), None, record)
 
 
 def _schema_letter(line_number: int, what: str, side: str, validator: Validator, body: Any,
@@ -102,10 +103,9 @@ def _schema_letter(line_number: int, what: str, side: str, validator: Validator,
     return DeadLetter(
         line_number, ErrorClass.DATA_QUALITY,
         f"{what} does not match the {side} schema{where}: {first.message if first else 'invalid'}",
-        first.path if first else "$", rule, record,
-        target=(first.path if first else "$") if what == "output" else None,
-        violations=[{"path": v.path, "pointer": v.pointer, "message": v.message}
-                    for v in violations])
+        first.location if first else (), rule, record,
+        target=(first.location if first else ()) if what == "output" else None,
+        violations=violations)
 
 
 def run_stream(
@@ -133,7 +133,7 @@ def run_stream(
     key: Callable[[Any], str] = transformer.key
     letters = DeadLetterWriter(dead)
     #: a generated module's output path -> (rule, source path): names them for a violation
-    rules: dict[str, tuple[str, str]] | None = getattr(transformer, "RULES", None)
+    rules: dict[Location, tuple[str, Location]] | None = getattr(transformer, "RULES", None)
     write = out.write
     stats = RunStats()
     started = time.perf_counter()
@@ -180,7 +180,7 @@ def run_stream(
             if not validator.is_valid(body):
                 violations = validator.errors(body)
                 first = violations[0] if violations else None
-                where = first.path if first else "$"
+                where = first.location if first else ()
                 wrote = rule_for_output(rules, where) if rules else None
                 letters.write(DeadLetter(
                     line_number, ErrorClass.DATA_QUALITY,
@@ -188,15 +188,13 @@ def run_stream(
                     f"{f' {schema_rule}' if wrote and schema_rule else ''}: "
                     f"{first.message if first else 'invalid'}",
                     wrote[1] if wrote else where, wrote[0] if wrote else schema_rule, record,
-                    target=where,
-                    violations=[{"path": v.path, "pointer": v.pointer, "message": v.message}
-                                for v in violations]))
+                    target=where, violations=violations))
                 continue
         try:
             encoded = dumps_line(result)
         except (TypeError, ValueError) as exc:
             letters.write(DeadLetter(line_number, ErrorClass.MAPPING_ERROR,
-                                     f"output is not JSON: {exc}", "$", None, record))
+                                     f"output is not JSON: {exc}", (), None, record))
             continue
         write(encoded)
         stats.written += 1

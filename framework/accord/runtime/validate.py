@@ -7,45 +7,47 @@ accord validates with jsonschema-rs: it is the only one of the three validators 
 draft-07 code, ~250x the pure-Python ``jsonschema`` on a canonical project). Formats are
 checked; unknown formats (OpenAPI's ``int64``, ``double``...) are ignored.
 
-``compile_validator(schema).errors(instance)`` returns ``[(json_path, message), ...]`` with
-paths like ``$.roles[0].hours``; an empty list means valid.
+``compile_validator(schema).errors(instance)`` returns ``[Violation(location, message), ...]``
+with locations like ``("roles", 0, "hours")``; an empty list means valid.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, NamedTuple
 
 import jsonschema_rs
 
 from accord.errors import LoadError
-from accord.jsondoc import join_pointer
+from accord.jsondoc import Location, json_path, json_pointer
 
-__all__ = ["Validator", "Violation", "compile_validator", "json_path"]
-
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+__all__ = ["Validator", "Violation", "compile_validator"]
 
 
 class Violation(NamedTuple):
-    """One reason an instance is invalid: where (a JSON path and an RFC 6901 pointer) and why."""
+    """One reason an instance is invalid: where (the location of the node) and why."""
 
-    path: str
+    location: Location
     message: str
-    pointer: str = ""
+
+    @property
+    def path(self) -> str:
+        """The location as a JSON path (``$.roles[0].hours``)."""
+        return json_path(self.location)
+
+    @property
+    def pointer(self) -> str:
+        """The location as a JSON Pointer (``/roles/0/hours``)."""
+        return json_pointer(self.location) or ""
+
+    def to_dict(self) -> dict[str, str]:
+        """As a dead letter lists it."""
+        return {"path": self.path, "pointer": self.pointer, "message": self.message}
 
 
-def json_path(parts: Any) -> str:
-    """``["roles", 0, "hours"]`` -> ``$.roles[0].hours`` (odd names quoted: ``$['a b']``)."""
-    out = ["$"]
-    for part in parts:
-        if isinstance(part, int):
-            out.append(f"[{part}]")
-        elif _IDENTIFIER.match(part):
-            out.append(f".{part}")
-        else:
-            escaped = part.replace("\\", "\\\\").replace("'", "\\'")
-            out.append(f"['{escaped}']")
-    return "".join(out)
+def _order(violation: Violation) -> tuple[str, str]:
+    """Violations in the order of their rendered paths (names and indexes mix in a location,
+    so the tuples themselves do not compare)."""
+    return violation.path, violation.message
 
 
 def _refuse_retrieval(uri: str) -> Any:
@@ -79,13 +81,12 @@ class Validator:
                 return []
             found: list[Violation] = []
             for error in self._compiled.iter_errors(instance):
-                found.append(Violation(json_path(error.instance_path), error.message,
-                                       join_pointer("", *error.instance_path)))
+                found.append(Violation(tuple(error.instance_path), error.message))
                 if len(found) >= limit:
                     break
         except ValueError as exc:
-            return [Violation("$", f"not a JSON value: {exc}")]
-        return sorted(found)
+            return [Violation((), f"not a JSON value: {exc}")]
+        return sorted(found, key=_order)
 
 
 def compile_validator(schema: dict[str, Any] | bool, *, formats: bool = True) -> Validator:

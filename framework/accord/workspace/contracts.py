@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 from accord import codes, fsio, patterns
 from accord.diagnostics import Diagnostic, relative
 from accord.errors import LoadError, UsageError
-from accord.jsondoc import join_pointer, resolve_pointer
+from accord.jsondoc import join_pointer, json_path, resolve_pointer
 from accord.workspace.lock import PromotionJournal, RegistryLock
 from accord.workspace.semver import Version, parse_version
 from accord.workspace.yamlio import YamlDocument, load_yaml
@@ -751,8 +751,7 @@ def _check_examples(registry: ContractRegistry, diags: list[Diagnostic]) -> None
             for i, example in enumerate(examples):
                 for error in validator.iter_errors(example):
                     ptr = join_pointer("/examples", i, *error.absolute_path)
-                    where = "$" + "".join(
-                        f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+                    where = json_path(tuple(error.absolute_path))
                     diags.append(contract.diagnostic(
                         codes.CONTRACT_EXAMPLE,
                         f"example {i} does not validate at {where}: {error.message}",
