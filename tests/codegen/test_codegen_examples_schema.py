@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import accord
+import pytest
 from accord.check import DictResolver
 from accord.cli.main import cli
 from accord.codegen.examples import run_examples
@@ -161,3 +162,19 @@ def test_a_boolean_written_instead_of_a_number_names_its_path(tmp_path: Path) ->
     [diag] = diags
     assert diag.code == "ACC440" and "$.lines[0].qty" in diag.message
     assert diag.line == 9  # the `lines:` rule, whose inline `qty: q` wrote it
+
+
+@pytest.mark.parametrize(("text", "where", "problem"), [
+    ('{"code": "A",\n  "lines": [}', "mappings/flow/out.json:2:13", "is not valid JSON"),
+    ("[" * 300, "mappings/flow/out.json:1:", "is nested more than"),
+])
+def test_an_example_file_that_is_not_json_is_named_with_its_line(
+        tmp_path: Path, text: str, where: str, problem: str) -> None:
+    """ACC442 names the example file (and where in it), not only the spec's example entry."""
+    root = workspace(tmp_path, {"code": "A", "items": []}, text)
+    results, diags = run_examples(root, load_mappings(root), resolver=RESOLVER)
+    [diag] = [r.diagnostic for r in results]
+    assert diag is not None and diag.code == "ACC442" and diags == [diag]
+    assert (diag.file, diag.line) == ("mappings/flow/spec.yaml", 11)  # the example entry
+    assert f"example in: {where}" in diag.message and problem in diag.message
+    assert diag.extra["example_file"] == "mappings/flow/out.json"

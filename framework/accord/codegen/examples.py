@@ -25,7 +25,7 @@ from accord.check.endpoints import EndpointError, SchemaResolver
 from accord.codegen.generator import output_path, render_spec
 from accord.diagnostics import Diagnostic, JUnitCase, junit_cases
 from accord.errors import AccordError, LoadError, TransformError
-from accord.jsondoc import Location, json_equal, json_path, loads_bounded
+from accord.jsondoc import Location, TooDeep, json_equal, json_path, loads_bounded
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import EachRule, Example, MappingSpec, Rule
 from accord.runtime.validate import Validator, compile_validator
@@ -113,8 +113,10 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
                      hint="example files are regular JSON files inside the workspace")
         return ExampleResult(spec.display, example.name, False, diag)
     except (OSError, ValueError) as exc:
-        diag = where(codes.EXAMPLE_UNREADABLE, f"example {example.name}: cannot read JSON: {exc}",
-                     example.pointer, hint="example files hold one JSON document each")
+        diag = where(codes.EXAMPLE_UNREADABLE,
+                     f"example {example.name}: {_json_problem(_display(root, current), exc)}",
+                     example.pointer, hint="example files hold one JSON document each",
+                     extra={"example_file": _display(root, current)})
         return ExampleResult(spec.display, example.name, False, diag)
     try:
         if not module.applies(record):
@@ -156,6 +158,16 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
                       extra={"diff": diff, "paths": shown})
     return ExampleResult(spec.display, example.name, False, diag, diff, output=example.output,
                          actual=actual, expected=expected)
+
+
+def _json_problem(display: str, exc: Exception) -> str:
+    """What is wrong with the example file ``display``, at its line and column when known
+    (``mappings/examples/a.json:2:1 is not valid JSON: Expecting ...``)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{display}:{exc.lineno}:{exc.colno} is not valid JSON: {exc.msg}"
+    if isinstance(exc, TooDeep):
+        return f"{display}:{exc.line}:{exc.col} is nested more than {exc.limit} levels deep"
+    return f"cannot read {display} as JSON: {exc}"
 
 
 def _display(root: Path, path: Path) -> str:
