@@ -68,12 +68,35 @@ class Workspace:
 
         return generate(self.mappings, self.resolver)
 
-    def generate(self, check: bool = False) -> GenerateResult:
-        """Write generated/ from the mapping specs; with ``check``, only report stale files."""
-        from accord.codegen.generator import generate_workspace
+    @cached_property
+    def mapping_findings(self) -> list[Diagnostic]:
+        """The checker's findings on the mapping specs (once per workspace: ``check`` and
+        ``generate`` share them)."""
+        from accord.check.mapping_check import check_mapping_set
 
+        return check_mapping_set(self.mappings, self.resolver)
+
+    def generate(self, check: bool = False) -> GenerateResult:
+        """Write generated/ from the mapping specs; with ``check``, only report stale files.
+
+        A spec the checker finds an error in is refused as ``accord check`` refuses it: its
+        module is not written (the previous one, if any, is kept) and the errors are the
+        result's findings (with ``check`` too)."""
+        from accord.codegen.generator import generate_workspace
+        from accord.diagnostics import Severity
+
+        files, diags = self.rendered
+        specs = {spec.display for spec in self.mappings.specs}
+        refused = [d for d in self.mapping_findings
+                   if d.severity is Severity.ERROR and d.file in specs]
+        if refused:
+            broken = {d.file for d in refused}
+            seen = {(d.code, d.file, d.line) for d in diags}
+            if not check:  # --check writes nothing: it still says which modules are stale
+                files = [f for f in files if f.spec not in broken]
+            diags = diags + [d for d in refused if (d.code, d.file, d.line) not in seen]
         return generate_workspace(self.root, self.mappings, self.resolver, check=check,
-                                  rendered=self.rendered)
+                                  rendered=(files, diags))
 
     def examples(self, only: str | None = None
                  ) -> tuple[list[ExampleResult], list[Diagnostic]]:
@@ -88,11 +111,10 @@ class Workspace:
     def check(self) -> list[Diagnostic]:
         """Every finding in the workspace, errors first."""
         from accord.check.lifecycle import check_lifecycle
-        from accord.check.mapping_check import check_mapping_set
         from accord.compat.bump import check_registry_bumps
 
         diagnostics: list[Diagnostic] = list(self.contracts.diagnostics)
-        diagnostics.extend(check_mapping_set(self.mappings, self.resolver))
+        diagnostics.extend(self.mapping_findings)
         # A spec check calls clean always generates: whatever stops the generator (two specs
         # for one module, a zero slice step, code nested deeper than Python parses, ...) is a
         # finding here too, unless the checker already reported it at that line.

@@ -188,3 +188,23 @@ def test_repository_golden_examples_pass() -> None:
 def test_repository_mappings_check_clean() -> None:
     diags = [d for d in accord.load_workspace(REPO).check() if d.file.startswith("mappings")]
     assert diags == [], "\n".join(d.format() for d in diags)
+
+
+def test_generate_refuses_a_spec_check_refuses(tmp_path: Path) -> None:
+    """A spec with a checker error (ACC410: a path the source lacks) is not written by
+    `accord generate`, as `accord check` refuses it; the module generated before stays."""
+    root = tmp_path / "ws"
+    assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
+    spec = root / "mappings/account-to-customer/crm_account.yaml"
+    module_file = root / "generated/account-to-customer/crm_account.py"
+    before = module_file.read_text("utf-8")
+    spec.write_text(spec.read_text("utf-8").replace("  website: Website\n",
+                                                    "  website: Websitez\n"), "utf-8")
+    for command in (["check"], ["generate"], ["generate", "--check"]):
+        result = CliRunner().invoke(cli, [*command, "-w", str(root)])
+        assert result.exit_code == 1, (command, result.output)
+        assert "ACC410" in result.output and "Websitez" in result.output
+    assert module_file.read_text("utf-8") == before
+    spec.write_text(spec.read_text("utf-8").replace("Websitez", "Website"), "utf-8")
+    result = CliRunner().invoke(cli, ["generate", "-w", str(root)])
+    assert result.exit_code == 0, result.output
