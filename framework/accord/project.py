@@ -81,19 +81,18 @@ class Workspace:
 
         A spec the checker finds an error in is refused as ``accord check`` refuses it: its
         module is not written (the previous one, if any, is kept) and the errors are the
-        result's findings (with ``check`` too)."""
+        result's findings. ``check`` only compares generated/ with what the specs give."""
         from accord.codegen.generator import generate_workspace
         from accord.diagnostics import Severity
 
         files, diags = self.rendered
-        specs = {spec.display for spec in self.mappings.specs}
-        refused = [d for d in self.mapping_findings
-                   if d.severity is Severity.ERROR and d.file in specs]
-        if refused:
+        if not check:  # --check writes nothing: it compares (the checker is `check`'s stage)
+            specs = {spec.display for spec in self.mappings.specs}
+            refused = [d for d in self.mapping_findings
+                       if d.severity is Severity.ERROR and d.file in specs]
             broken = {d.file for d in refused}
             seen = {(d.code, d.file, d.line) for d in diags}
-            if not check:  # --check writes nothing: it still says which modules are stale
-                files = [f for f in files if f.spec not in broken]
+            files = [f for f in files if f.spec not in broken]
             diags = diags + [d for d in refused if (d.code, d.file, d.line) not in seen]
         return generate_workspace(self.root, self.mappings, self.resolver, check=check,
                                   rendered=(files, diags))
