@@ -17,6 +17,7 @@ SOURCE: dict[str, Any] = {
     "properties": {
         "id": {"type": "integer"},
         "opt": {"type": "integer"},
+        "odd.name": {"type": "integer"},  # a dot in one name: not a path of two
         "maybe": {"type": ["integer", "null"]},
         "rate": {"type": ["string", "null"]},
         "acct": {"type": "object", "required": ["code"],
@@ -95,6 +96,10 @@ def test_the_reference_mappings_convert_no_nullable_id(repo_root: Path) -> None:
     "key: \"join('|', [to_string(opt), 'x'])\"\nfields:\n  a: {expr: opt, required: true}\n",
     "key: \"join('|', [to_string(opt), 'x'])\"\n"
     "fields:\n  a: {expr: \"if(opt != `null`, to_string(opt))\", required: true}\n",
+    # a name with a dot: the required rule's if() covers that one property
+    "key: 'to_string(\"odd.name\")'\n"
+    "fields:\n  a: {expr: 'if(\"odd.name\" != `null`, to_string(\"odd.name\"))', "
+    "required: true}\n",
     # records without it are skipped by the spec's `when`
     "when: \"opt != `null`\"\nkey: \"to_string(opt)\"\nfields:\n  a: \"'x'\"\n",
 ])

@@ -335,7 +335,13 @@ def _is_null(node: Any) -> bool:
 
 
 def non_null_paths(condition: Any, label: str) -> frozenset[str]:
-    """Labels of the paths that are not null where ``condition`` is true: ``a``,
+    """Labels (under ``label``) of the paths that are not null where ``condition`` is true
+    (:func:`non_null_locations`)."""
+    return frozenset(_label(label, path) for path in non_null_locations(condition))
+
+
+def non_null_locations(condition: Any) -> frozenset[tuple[str, ...]]:
+    """The paths (tuples of names) that are not null where ``condition`` is true: ``a``,
     ``a != `null```, ``!(a == `null`)``, and conjunctions of those."""
     if not isinstance(condition, dict):
         return frozenset()
@@ -343,17 +349,17 @@ def non_null_paths(condition: Any, label: str) -> frozenset[str]:
     children = condition.get("children") or []
     path = pure_path(condition)
     if path is not None:
-        return frozenset({_label(label, path)})
+        return frozenset({path})
     if kind == "and_expression":
-        return non_null_paths(children[0], label) | non_null_paths(children[1], label)
+        return non_null_locations(children[0]) | non_null_locations(children[1])
     if kind == "comparator" and condition.get("value") == "ne" and len(children) == 2:
         left, right = children
         side = pure_path(left) if _is_null(right) else pure_path(right) if _is_null(left) else None
-        return frozenset({_label(label, side)}) if side else frozenset()
+        return frozenset({side}) if side else frozenset()
     if kind == "not_expression" and children:
         inner = children[0]
         if inner.get("type") == "comparator" and inner.get("value") == "eq":
-            return non_null_paths({**inner, "value": "ne"}, label)
+            return non_null_locations({**inner, "value": "ne"})
     return frozenset()
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from accord import codes, patterns
 from accord.check.endpoints import EndpointError, SchemaResolver
-from accord.check.infer import Inferrer, Scope, non_null_paths
+from accord.check.infer import Inferrer, Scope, non_null_locations, non_null_paths
 from accord.check.schema_model import SchemaModel, literal_schema
 from accord.check.types import Ty, union
 from accord.diagnostics import Diagnostic, Severity
@@ -443,8 +443,7 @@ def _required_parts(ctx: _Context) -> set[tuple[str, ...]]:
             found.add(path)
         elif ast.get("type") == "function_expression" and ast.get("value") == "if" \
                 and len(ast["children"]) == 2:
-            found.update(tuple(label[2:].split(".")) for label in
-                         non_null_paths(ast["children"][0], "$"))
+            found.update(non_null_locations(ast["children"][0]))  # names, never split
     return found
 
 
