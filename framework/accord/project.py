@@ -79,9 +79,12 @@ class Workspace:
     def generate(self, check: bool = False) -> GenerateResult:
         """Write generated/ from the mapping specs; with ``check``, only report stale files.
 
-        A spec the checker finds an error in is refused as ``accord check`` refuses it: its
-        module is not written (the previous one, if any, is kept) and the errors are the
-        result's findings. ``check`` only compares generated/ with what the specs give."""
+        A spec the checker finds an error in what the module is compiled from (its rules,
+        ``key`` or ``when``: a path the source lacks, a type error, ...) is refused as ``accord
+        check`` refuses it: its module is not written (the previous one, if any, is kept) and
+        the errors are the result's findings. A source or target that does not resolve, or a
+        missing example, is ``check``'s finding only (the module is compiled without them).
+        ``check`` only compares generated/ with what the specs give."""
         from accord.codegen.generator import generate_workspace
         from accord.diagnostics import Severity
 
@@ -89,7 +92,8 @@ class Workspace:
         if not check:  # --check writes nothing: it compares (the checker is `check`'s stage)
             specs = {spec.display for spec in self.mappings.specs}
             refused = [d for d in self.mapping_findings
-                       if d.severity is Severity.ERROR and d.file in specs]
+                       if d.severity is Severity.ERROR and d.file in specs
+                       and d.pointer.split("/")[1:2] in (["fields"], ["key"], ["when"])]
             broken = {d.file for d in refused}
             seen = {(d.code, d.file, d.line) for d in diags}
             files = [f for f in files if f.spec not in broken]

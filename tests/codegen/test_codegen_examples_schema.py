@@ -166,7 +166,7 @@ def test_a_boolean_written_instead_of_a_number_names_its_path(tmp_path: Path) ->
 
 @pytest.mark.parametrize(("text", "where", "problem"), [
     ('{"code": "A",\n  "lines": [}', "mappings/flow/out.json:2:13", "is not valid JSON"),
-    ("[" * 300, "mappings/flow/out.json:1:", "is nested more than"),
+    ("[" * 300, "mappings/flow/out.json is", "nested more than 64 levels deep (line 1,"),
 ])
 def test_an_example_file_that_is_not_json_is_named_with_its_line(
         tmp_path: Path, text: str, where: str, problem: str) -> None:

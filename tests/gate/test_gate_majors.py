@@ -53,7 +53,10 @@ def retarget(root: Path, spec: Path, ref: str) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("target: {contract: project@1.1.0}",
                                  f"target: {{contract: {ref}}}"), encoding="utf-8")
-    assert load_workspace(root).generate().written  # the TARGET constant moved
+    result = load_workspace(root).generate()
+    # the TARGET constant moved; a mapping that does not fit its new target is refused, as
+    # `accord check` refuses it (its module stays as it was)
+    assert result.written or any(d.file == spec.as_posix() for d in result.diagnostics)
 
 
 def verdict(payload: dict[str, object], name: str) -> dict[str, object]:

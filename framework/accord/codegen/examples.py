@@ -166,7 +166,7 @@ def _json_problem(display: str, exc: Exception) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"{display}:{exc.lineno}:{exc.colno} is not valid JSON: {exc.msg}"
     if isinstance(exc, TooDeep):
-        return f"{display}:{exc.line}:{exc.col} is nested more than {exc.limit} levels deep"
+        return f"{display} is {exc}"  # nested more than N levels deep (line L, column C)
     return f"cannot read {display} as JSON: {exc}"
 
 
