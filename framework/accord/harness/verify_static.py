@@ -229,14 +229,15 @@ _UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)")
 def _request_problems(body: Any, schema: dict[str, Any]) -> list[tuple[str, str]]:
     """(field, problem) for each way ``body`` is invalid for the request schema; a field the
     schema does not allow is named itself, not its parent."""
-    from accord.runtime.validate import compile_validator, json_path
+    from accord.jsondoc import json_path
+    from accord.runtime.validate import compile_validator
 
     found = []
     for violation in compile_validator(schema, formats=False).errors(body, limit=50):
         extra = _UNEXPECTED.search(violation.message)
         if extra and "not allowed" in violation.message:
             for key in re.findall(r"'((?:[^'\\]|\\.)*)'", extra.group(1)):
-                where = violation.path + json_path([key])[1:]
+                where = json_path((*violation.location, key))
                 found.append((where, f"the operation's request schema has no field {key!r}"))
             continue
         found.append((violation.path, violation.message[:300]))
