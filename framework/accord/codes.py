@@ -387,6 +387,40 @@ VERIFY_PACT_UNREADABLE = _code(
     'ACC749', 'a pact file cannot be used (not JSON, not a V4 pact, or no provider)',
     'regenerate it: accord pacts',
 )
+# -- the contract-testing harness: simulators -----------------------------------------------
+SIM_NO_COLLECTION = _code(
+    'ACC700', 'a system has no collection a simulator can serve',
+    'its API description needs an item path (GET /things/{id}) returning a schema a mapping '
+    'names; re-import it (accord system import NAME)',
+)
+SIM_SEED_SKIPPED = _code(
+    'ACC701', 'a golden example could not seed a simulator',
+    'give the example input the record\'s id field, as the system sends it',
+)
+SIM_STATE = _code(
+    'ACC702', 'the simulator state file cannot be used',
+    'name a new file, or one a simulator wrote (--state FILE)',
+)
+SIM_PORT = _code('ACC703', 'the simulator cannot listen on the port',
+                 'choose another --port, or leave it out')
+SIM_UNKNOWN_SYSTEM = _code('ACC704', 'no such system to simulate',
+                           'name a system under contracts/systems/')
+# -- the contract-testing harness: fuzzing ---------------------------------------------------
+FUZZ_FAILED = _code(
+    'ACC760', 'the provider failed a Schemathesis check',
+    'the response differs from the API description: fix the provider, or re-import the '
+    'description if the vendor changed it',
+)
+FUZZ_NO_OPERATIONS = _code('ACC761', 'no operation to fuzz',
+                           'map a schema of the system (its collection\'s operations are fuzzed)')
+FUZZ_UNKNOWN_CHECK = _code('ACC762', 'unknown Schemathesis check',
+                           'use a check Schemathesis 4 names (the message lists them)')
+FUZZ_ENVIRONMENT = _code(
+    'ACC763', 'the environment to fuzz is not usable',
+    'declare it under environments: in system.yaml with a base_url, or pass --base-url URL',
+)
+FUZZ_UNREACHABLE = _code('ACC764', 'the provider could not be reached',
+                         'start the provider, or check --base-url / the environment\'s base_url')
 # -- the pipeline --------------------------------------------------------------------------
 STAGE_FAILED = _code('ACC900', 'a pipeline stage could not run', 'fix the error shown')
 

@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "run": "accord.cli.run_cmd:run",
     "system": "accord.cli.system_cmd:system",
     "verify": "accord.cli.verify_cmd:verify",
+    "simulate": "accord.cli.simulate_cmd:simulate",
+    "fuzz": "accord.cli.fuzz_cmd:fuzz_command",
 }
 
 
