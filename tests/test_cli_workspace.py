@@ -12,7 +12,7 @@ from accord.cli.main import COMMANDS, cli
 from click.testing import CliRunner
 
 READS_A_WORKSPACE = {"check", "generate", "pipeline", "test examples", "diff", "promote", "run",
-                     "system import", "verify"}
+                     "system import", "verify", "simulate", "fuzz"}
 
 
 def commands() -> dict[str, click.Command]:

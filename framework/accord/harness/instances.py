@@ -17,6 +17,8 @@ from typing import Any
 import jsonschema_rs
 import orjson
 
+from accord.jsondoc import join_pointer, unescape_pointer
+
 __all__ = ["Violation", "conform", "minimal", "resolve", "validator", "violations"]
 
 _FORMATS: dict[str, str] = {
@@ -63,8 +65,7 @@ def violations(schema: dict[str, Any], value: Any, limit: int = 20) -> list[Viol
     """Why ``value`` does not fit ``schema`` (empty: it fits), at most ``limit`` entries."""
     found = []
     for error in validator(schema).iter_errors(value):
-        pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1")
-                          for p in error.instance_path)
+        pointer = join_pointer("", *error.instance_path)
         found.append(Violation(pointer, str(error.message)))
         if len(found) >= limit:
             break
@@ -81,7 +82,7 @@ def resolve(node: Any, root: dict[str, Any]) -> Any:
             return {}
         target: Any = root
         for part in ref[1:].split("/")[1:]:
-            part = part.replace("~1", "/").replace("~0", "~")
+            part = unescape_pointer(part)
             target = target.get(part) if isinstance(target, dict) else None
         merged = {k: v for k, v in node.items() if k != "$ref"}
         node = {**target, **merged} if isinstance(target, dict) and merged else target
