@@ -65,7 +65,7 @@ def fuzz_command(system: str, environment: str, base_url: str | None, max_exampl
                 style("pass", fg="green")
             statuses = ", ".join(f"{k}: {v}" for k, v in sorted(op.statuses.items()))
             click.echo(f"  {mark}  {op.label}  ({op.examples} request(s): {statuses})")
-        echo_diagnostics(result.diagnostics(system), "text")
+        echo_diagnostics(result.notes + result.diagnostics(system), "text")
         verdict = style("passed", fg="green", bold=True) if result.passed else \
             style(f"{len(result.failures)} failure(s)", fg="red", bold=True)
         click.echo(f"fuzz {verdict} in {result.seconds:.1f}s")

@@ -16,9 +16,12 @@ from accord.cli.common import echo_diagnostics, handle_errors, workspace_option,
               help="Port on 127.0.0.1 (0: a free one).")
 @click.option("--state", "state", type=click.Path(dir_okay=False), default=None,
               help="SQLite file keeping the records (default: memory, gone on exit).")
+@click.option("--dry-run", is_flag=True,
+              help="Build the simulator and list what it serves, then exit.")
 @workspace_option
 @handle_errors()
-def simulate(system: str, port: int, state: str | None, workspace: str | None) -> None:
+def simulate(system: str, port: int, state: str | None, dry_run: bool,
+             workspace: str | None) -> None:
     """Serve a stateful mock of SYSTEM built from its API description, seeded from the golden
     examples, on 127.0.0.1 until Ctrl-C. Prints its URL and its admin API."""
     from accord.harness.simulator import ADMIN, running
@@ -34,6 +37,8 @@ def simulate(system: str, port: int, state: str | None, workspace: str | None) -
             click.echo(f"  {c.name} ({c.schema}, id {c.id_field}, {seeded} seeded): {ops}")
         click.echo(f"  admin: POST {handle.state_url} | GET {handle.base_url}{ADMIN}/records/"
                    f"<collection> | POST {handle.base_url}{ADMIN}/reset")
+        if dry_run:
+            return
         click.echo("Ctrl-C stops it.", err=True)
         try:
             while True:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord import codes
-from accord.diagnostics import Diagnostic, JUnitCase
+from accord.diagnostics import Diagnostic, JUnitCase, Severity, junit_cases
 from accord.errors import LoadError, UsageError
 from accord.harness.apimodel import api_model
 
@@ -85,6 +85,8 @@ class FuzzResult:
     seed: int | None
     operations: list[FuzzOperation] = field(default_factory=list)
     seconds: float = 0.0
+    #: warnings: nothing to fuzz
+    notes: list[Diagnostic] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -103,21 +105,25 @@ class FuzzResult:
     def junit_cases(self) -> list[JUnitCase]:
         """One case per operation: failed with each distinct failure in its body."""
         suite = f"accord fuzz {self.system}"
-        return [JUnitCase(name=op.label, classname=suite, seconds=0.0,
-                          failure=(f"{len(op.failures)} check failure(s): " + ", ".join(
-                              sorted({f.check for f in op.failures}))) if op.failures else None,
-                          failure_type=codes.FUZZ_FAILED,
-                          body="\n\n".join(f"{f.check}: {f.title}\n{f.message}\n{f.curl}"
-                                           for f in op.failures)
-                          or f"{op.examples} request(s), statuses {op.statuses}")
-                for op in self.operations]
+        cases = junit_cases(self.notes, suite=suite)
+        for op in self.operations:
+            failed = (f"{len(op.failures)} check failure(s): "
+                      + ", ".join(sorted({f.check for f in op.failures}))) \
+                if op.failures else None
+            body = "\n\n".join(f"{f.check}: {f.title}\n{f.message}\n{f.curl}"
+                               for f in op.failures) \
+                or f"{op.examples} request(s), statuses {op.statuses}"
+            cases.append(JUnitCase(name=op.label, classname=suite, failure=failed,
+                                   failure_type=codes.FUZZ_FAILED, body=body))
+        return cases
 
     def to_dict(self) -> dict[str, Any]:
         return {"system": self.system, "base_url": self.base_url,
                 "environment": self.environment, "checks": list(self.checks),
                 "max_examples": self.max_examples, "seed": self.seed,
                 "passed": self.passed, "seconds": round(self.seconds, 3),
-                "operations": [op.to_dict() for op in self.operations]}
+                "operations": [op.to_dict() for op in self.operations],
+                "notes": [d.to_dict() for d in self.notes]}
 
 
 def _usage(code: str, message: str, where: str = "") -> UsageError:
@@ -188,9 +194,15 @@ def fuzz(workspace: Workspace, system_name: str, *, environment: str = "local",
     operations = sorted(system.api.operations()) if every_operation else \
         fuzzed_operations(workspace, system)
     if not operations:
-        diag = Diagnostic(codes.FUZZ_NO_OPERATIONS, f"no mapping uses an operation of "
-                          f"{system_name!r}", system.display, hint=codes.FUZZ_NO_OPERATIONS.hint)
-        raise LoadError(diag.format(), diagnostics=[diag])
+        from accord.harness.golden import broken_mappings
+
+        result = FuzzResult(system_name, base_url or "", "url" if base_url else environment,
+                            checks, max_examples, seed)
+        result.notes.append(Diagnostic(
+            codes.FUZZ_NO_OPERATIONS, f"nothing to fuzz: no mapping uses an operation of "
+            f"{system_name!r}{broken_mappings(workspace)}", system.display,
+            severity=Severity.WARNING, hint=codes.FUZZ_NO_OPERATIONS.hint))
+        return result
     with _provider(workspace, system, environment, base_url, state_path) as (url, headers):
         result = FuzzResult(system_name, url, "url" if base_url else environment, checks,
                             max_examples, seed)

@@ -16,7 +16,16 @@ from accord.jsondoc import loads_bounded
 if TYPE_CHECKING:
     from accord.project import Workspace
 
-__all__ = ["golden_records", "mapped_schemas"]
+__all__ = ["broken_mappings", "golden_records", "mapped_schemas"]
+
+
+def broken_mappings(workspace: Workspace) -> str:
+    """``; these files did not load: ...`` when mapping files have errors (a spec that does
+    not load names no schema), else an empty string."""
+    broken = sorted({d.file for d in workspace.mappings.diagnostics
+                     if d.severity is Severity.ERROR and d.file})
+    return (f"; these files did not load: {', '.join(broken)} (`accord check` says why)"
+            if broken else "")
 
 
 def mapped_schemas(workspace: Workspace, system_name: str) -> tuple[list[str],

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accord import codes
-from accord.diagnostics import Diagnostic
+from accord.diagnostics import Diagnostic, Severity
 from accord.errors import AccordError, LoadError
 from accord.harness.apimodel import (
     EACH,
@@ -42,7 +42,7 @@ from accord.harness.apimodel import (
     get_at,
 )
 from accord.harness.envelope import error_body, record_body
-from accord.harness.golden import golden_records, mapped_schemas
+from accord.harness.golden import broken_mappings, golden_records, mapped_schemas
 from accord.harness.instances import Violation, conform, minimal, resolve, violations
 from accord.harness.simstate import SimState, dumps
 from accord.jsondoc import loads_bounded
@@ -400,14 +400,14 @@ def simulator_for(workspace: Workspace, system_name: str, *,
         raise LoadError(diag.format(), diagnostics=[diag])
     schemas, _inputs = mapped_schemas(workspace, system_name)
     model = api_model(system, schemas or None)
-    if not model.collections:
-        diag = Diagnostic(codes.SIM_NO_COLLECTION, f"{system.api_display} has no collection "
-                          f"for {', '.join(schemas) or 'any schema'}: no item path (GET "
-                          "/things/{id}) returns it", system.api_display,
-                          hint=codes.SIM_NO_COLLECTION.hint)
-        raise LoadError(diag.format(), diagnostics=[diag])
     sim = Simulator(system_name, model, SimState(state_path))
     sim.seeds, sim.notes = golden_records(workspace, system_name, model)
+    if not model.collections:  # it still serves the admin API; every other path is 404
+        sim.notes.append(Diagnostic(
+            codes.SIM_NO_COLLECTION, f"{system.api_display} has no collection for "
+            f"{', '.join(schemas) or 'any schema'}: no item path (GET /things/{{id}}) returns "
+            f"it{broken_mappings(workspace)}", system.api_display, severity=Severity.WARNING,
+            hint=codes.SIM_NO_COLLECTION.hint))
     sim.seed()
     return sim
 
