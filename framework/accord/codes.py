@@ -421,6 +421,40 @@ FUZZ_ENVIRONMENT = _code(
 )
 FUZZ_UNREACHABLE = _code('ACC764', 'the provider could not be reached',
                          'start the provider, or check --base-url / the environment\'s base_url')
+# -- property tests through the transformers (ACC770-ACC779) ------------------------------
+PROPERTY_UNHANDLED = _code(
+    'ACC770', 'a transformer raised an unhandled exception on a record its source allows',
+    'a rule must fail a record with a typed dead letter, never crash: regenerate the module '
+    '(`accord generate`) or fix the hand-written transformer at the line shown',
+)
+PROPERTY_UNDELIVERED = _code(
+    'ACC771', 'an output the target rejects was written instead of dead-lettered',
+    'run the transformer with the target validation of `accord run` (never --no-validate), '
+    'and make key() return a string',
+)
+PROPERTY_NOT_JSON = _code(
+    'ACC772', 'a transformer returned a value JSON cannot hold',
+    'make the rule return strings, numbers, booleans, null, arrays and objects only',
+)
+PROPERTY_BREAKS_TARGET = _code(
+    'ACC773', 'a record the source allows became an output the target rejects (--strict)',
+    'map the value into what the target accepts, or make the rule reject the record itself '
+    '(`required`, a `when`, a lookup with on_miss: error)',
+)
+PROPERTY_UNSTABLE = _code(
+    'ACC774', 'a transformer gave two different results for one record',
+    'a transformer must be a pure function of its record: no clocks, randomness or state',
+)
+PROPERTY_NO_RECORDS = _code(
+    'ACC775', 'no records could be generated from a mapping\'s source schema',
+    'fix the source schema (it admits no record), or the spec so that it generates; '
+    '`accord check` says why',
+)
+PYTEST_WORKSPACE = _code(
+    'ACC776', 'the accord pytest plugin found no workspace where accord_workspace points',
+    'set accord_workspace (pytest ini options) to the folder holding contracts/, relative '
+    'to the ini file',
+)
 # -- the pipeline --------------------------------------------------------------------------
 STAGE_FAILED = _code('ACC900', 'a pipeline stage could not run', 'fix the error shown')
 

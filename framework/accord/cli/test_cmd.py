@@ -1,9 +1,10 @@
-"""``accord test examples [--mapping NAME] [PATH]``."""
+"""``accord test examples [--mapping NAME] [PATH]`` and ``accord test properties [MAPPING]...``."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,7 +20,7 @@ from accord.cli.common import (
 )
 from accord.codegen.example_update import update_examples
 from accord.codegen.examples import ExampleResult, junit_example_cases
-from accord.diagnostics import render_junit_cases
+from accord.diagnostics import printable, render_junit_cases
 from accord.fsio import display_path
 from accord.project import load_workspace
 
@@ -68,4 +69,63 @@ def examples(workspace: str | None, legacy_path: str | None, only: str | None, u
     else:
         echo_diagnostics(diagnostics, fmt, suite="accord test examples",
                          passed=passed, total=len(results))
+    sys.exit(exit_code_for(diagnostics))
+
+
+@test.command()
+@workspace_option
+@click.argument("mappings", nargs=-1, metavar="[MAPPING]...")
+@click.option("--max-examples", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Records generated per mapping (default: 50).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Hypothesis seed: the same seed draws the same records.")
+@click.option("--strict", is_flag=True,
+              help="Also fail a mapping whose output the runtime had to dead-letter because "
+                   "it breaks the target schema (ACC773).")
+@format_option
+@handle_errors()
+def properties(workspace: str | None, mappings: tuple[str, ...], max_examples: int | None,
+               seed: int, strict: bool, fmt: str) -> None:
+    """Property tests: generated source records through each mapping's transformer.
+
+    Records drawn from the source schema (and varied golden inputs) run through the
+    transformer the way `accord run --with-key` runs them. Each must be written (valid for the
+    target), skipped by the spec's `when`, or dead-lettered with a typed class; an unhandled
+    exception, an invalid output let through, a non-JSON value or two answers for one record
+    fail, with the shrunk record and the rule. MAPPING: a name, file or stem (default: all).
+    """
+    from accord.harness.properties import (
+        DEFAULT_MAX_EXAMPLES,
+        check_properties,
+        failure_text,
+        junit_property_cases,
+    )
+
+    loaded = load_workspace(workspace_path(workspace))
+
+    def show(result: Any) -> None:
+        if fmt != "text":
+            return
+        mark = style("PASS", fg="green") if result.passed else style("FAIL", fg="red", bold=True)
+        click.echo(f"{mark} {result.name} ({result.mapping}): {result.summary()} "
+                   f"[{result.seconds:.1f}s]")
+        if result.failure is not None:
+            click.echo(printable(failure_text(result)))
+
+    results, diagnostics = check_properties(
+        loaded, mappings, max_examples=max_examples or DEFAULT_MAX_EXAMPLES, seed=seed,
+        strict=strict, progress=show)
+    passed = sum(r.passed for r in results)
+    if fmt == "text":
+        shown = {id(r.diagnostic) for r in results if r.failure is not None}
+        echo_diagnostics([d for d in diagnostics if id(d) not in shown], fmt)
+        click.echo(f"{passed}/{len(results)} mapping(s) passed "
+                   f"(seed {seed}, up to {max_examples or DEFAULT_MAX_EXAMPLES} records each)")
+    elif fmt == "junit":
+        click.echo(render_junit_cases(junit_property_cases(results, diagnostics),
+                                      suite="accord test properties"))
+    else:
+        echo_diagnostics(diagnostics, fmt, suite="accord test properties", passed=passed,
+                         total=len(results), seed=seed,
+                         results=[r.to_dict() for r in results])
     sys.exit(exit_code_for(diagnostics))

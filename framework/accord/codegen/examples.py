@@ -31,7 +31,7 @@ from accord.mapping.model import EachRule, Example, MappingSpec, Rule
 from accord.runtime.validate import Validator, compile_validator
 from accord.workspace.yamlio import MAX_DEPTH, Position, load_yaml
 
-__all__ = ["ExampleResult", "import_source", "run_examples"]
+__all__ = ["ExampleResult", "import_source", "load_example_json", "run_examples"]
 
 
 
@@ -91,7 +91,7 @@ def _rule_for(rules: tuple[Rule, ...], path: Location) -> Rule | None:
     return best
 
 
-def _load_json(path: Path, root: Path) -> Any:
+def load_example_json(path: Path, root: Path) -> Any:
     """An example file's JSON, read through fsio: confined to the workspace, never a FIFO,
     device or oversized file."""
     return loads_bounded(fsio.read_text(path, root=root, display=_display(root, path)),
@@ -103,9 +103,9 @@ def _run_one(spec: MappingSpec, module: types.ModuleType, example: Example,
     where = spec.document.diagnostic
     current = example.input
     try:
-        record = _load_json(current, root)
+        record = load_example_json(current, root)
         current = example.output
-        expected = _load_json(current, root)
+        expected = load_example_json(current, root)
     except LoadError as exc:
         problem = exc.diagnostics[0].message if exc.diagnostics else str(exc)
         diag = where(codes.EXAMPLE_UNREADABLE, f"example {example.name}: cannot read "
@@ -198,7 +198,7 @@ def _schema_violations(root: Path, spec: MappingSpec, example: Example,
                        validator: Validator) -> tuple[Diagnostic, ...]:
     """Findings where the golden output of ``example`` breaks the target schema."""
     try:
-        expected = _load_json(example.output, root)
+        expected = load_example_json(example.output, root)
     except (AccordError, OSError, ValueError):
         return ()  # reported as unreadable by the run itself
     if expected is None:  # the spec's `when` skips the record: no output to validate
