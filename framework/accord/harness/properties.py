@@ -23,7 +23,8 @@ its target refuses, without rejecting it itself.
 
 Hypothesis then shrinks the failing record; the finding carries the shrunk record and the rule
 (``mappings/<flow>/<spec>.yaml:<line>``) involved. Runs are deterministic for a seed and bounded
-by ``max_examples``; nothing is written to the workspace (no example database).
+by ``max_examples``; nothing is written to the workspace (no example database; Hypothesis's
+caches go to accord's cache folder).
 """
 
 from __future__ import annotations
@@ -620,6 +621,24 @@ def _by_path(workspace: Workspace, name: str) -> MappingSpec | None:
     return None
 
 
+def _hypothesis_home() -> None:
+    """Hypothesis keeps caches (Unicode tables) in ``.hypothesis/`` of the working folder: put
+    them in accord's cache folder instead, so a run leaves nothing in the workspace (unless
+    HYPOTHESIS_STORAGE_DIRECTORY says where)."""
+    import os
+
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    configured = os.environ.get("ACCORD_CACHE_DIR", "")
+    if configured and configured.lower() not in ("off", "0", "none"):
+        base = Path(configured)
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "accord"
+    set_hypothesis_home_dir(str(base / "hypothesis"))
+
+
 def check_properties(workspace: Workspace, names: Sequence[str] = (), *,
                      max_examples: int = DEFAULT_MAX_EXAMPLES, seed: int = 0,
                      strict: bool = False,
@@ -629,6 +648,7 @@ def check_properties(workspace: Workspace, names: Sequence[str] = (), *,
     file order. Findings: each failure (ACC770-ACC774, located at the rule involved), each
     mapping that could not be tested (ACC775), and the specs that do not load."""
     specs = _selected(workspace, names)
+    _hypothesis_home()
     results: list[PropertyResult] = []
     diagnostics: list[Diagnostic] = list(workspace.mappings.diagnostics)
     for spec in specs:

@@ -225,8 +225,10 @@ class _AccordItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
+        """The spec file, the line of the rule (or example) involved, and ``kind: name`` (the
+        headline of a failure)."""
         kind = self.parent.name if self.parent is not None else ""
-        return self.path, max(self.line - 1, 0), f"{kind}::{self.name}"
+        return self.path, max(self.line - 1, 0), f"{kind}: {self.name}"
 
 
 class ExampleItem(_AccordItem):
