@@ -68,6 +68,7 @@ def commands(ws: Path) -> dict[str, list[str]]:
         "generate --check": ["generate", "--check", w],
         "test examples": ["test", "examples", w],
         "test examples --mapping": ["test", "examples", "--mapping", "crm.account_to_customer", w],
+        "test properties": ["test", "properties", "--max-examples", "2", "-w", w],
         "run (spec path)": ["run", f"{w}/{MAPPING}", *io],
         "run (spec name)": ["run", "crm.account_to_customer", *io],
         "run (module)": ["run", f"{w}/{MODULE}", *io],
@@ -194,6 +195,8 @@ def _wrong_arguments(w: str) -> list[tuple[list[str], str]]:
         (["test", "examples", f"{w}/nope"], "nope"),
         (["test", "examples", "--mapping", "nope", w], "nope"),
         (["test", "examples", "--mapping", f"{w}/README.md", w], "README.md"),
+        (["test", "properties", "nope", "-w", w], "nope"),
+        (["test", "properties", "-w", f"{w}/nope"], "nope"),
         (["run", "nope", *io], "nope"),
         (["run", f"{w}/README.md", *io], "README.md"),
         (["run", contract, *io], "1.0.0.yaml"),
@@ -267,6 +270,7 @@ def test_a_name_too_long_for_the_file_system_is_an_error_not_a_crash(ws: Path) -
     io = ["-o", f"{w}/out.jsonl", "-d", f"{w}/dead.jsonl", "-w", w]
     for args in (
         ["check", long], ["generate", long], ["pipeline", long], ["test", "examples", long],
+        ["test", "properties", "-w", long], ["test", "properties", long, "-w", w],
         ["diff", "customer", "1.0.0", "1.0.0", "--path", long],
         ["run", f"{long}.yaml", "-i", ok_in, *io], ["run", f"{long}.py", "-i", ok_in, *io],
         ["run", "crm.account_to_customer", "-i", long, *io],
