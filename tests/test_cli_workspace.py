@@ -11,8 +11,8 @@ import pytest
 from accord.cli.main import COMMANDS, cli
 from click.testing import CliRunner
 
-READS_A_WORKSPACE = {"check", "generate", "pipeline", "test examples", "diff", "promote", "run",
-                     "system import", "verify", "simulate", "fuzz"}
+READS_A_WORKSPACE = {"check", "generate", "pipeline", "test examples", "test properties", "diff",
+                     "promote", "run", "system import", "verify", "simulate", "fuzz"}
 
 
 def commands() -> dict[str, click.Command]:
