@@ -115,7 +115,7 @@ def test_the_same_seed_draws_the_same_records() -> None:
 
 
 def test_an_output_the_target_rejects_is_a_typed_dead_letter_by_default_and_fails_strict() -> None:
-    rules = {"$.amount": ("mappings/x/deal.yaml:12", "$.amount")}
+    rules = {("amount",): ("mappings/x/deal.yaml:12", ("amount",))}
 
     def transform(record: dict[str, Any]) -> dict[str, Any]:
         return {"id": record["id"], "amount": record["amount"]}  # the target caps amount
@@ -136,7 +136,7 @@ def test_an_output_the_target_rejects_is_a_typed_dead_letter_by_default_and_fail
 def test_a_typed_transform_error_is_a_pass() -> None:
     def transform(record: dict[str, Any]) -> dict[str, Any]:
         if record["amount"] < 0:
-            raise TransformError("negative", error_class="business_rule", path="$.amount",
+            raise TransformError("negative", error_class="business_rule", path=("amount",),
                                  rule="mappings/x/deal.yaml:3")
         return {"id": record["id"], "amount": min(record["amount"], 1000)}
 
@@ -149,7 +149,7 @@ def test_a_typed_transform_error_is_a_pass() -> None:
 def test_a_value_json_cannot_hold_fails() -> None:
     result = check_transformer(
         module(transform=lambda r: {"id": r["id"], "amount": {1, 2}},
-               RULES={"$.amount": ("mappings/x/deal.yaml:7", "$.amount")}),
+               RULES={("amount",): ("mappings/x/deal.yaml:7", ("amount",))}),
         SOURCE, TARGET, max_examples=10)
     assert result.failure is not None and result.failure.code == codes.PROPERTY_NOT_JSON
     assert result.failure.path == "$.amount" and result.failure.rule == "mappings/x/deal.yaml:7"

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from accord import codes
 from accord.diagnostics import Diagnostic, JUnitCase
 from accord.errors import AccordError, TransformError, UsageError
+from accord.jsondoc import Location, json_path
 from accord.runtime.deadletter import rule_for_output
 from accord.runtime.jsonl import dumps_line
 from accord.runtime.stream import run_stream
@@ -289,27 +290,28 @@ def _rule_of_frame(module: Any, error: BaseException) -> tuple[str | None, str]:
     return f"{filename}:{frame.lineno}", shown
 
 
-def _not_json(value: Any, path: str = "$") -> str | None:
-    """The JSON path of the first value in ``value`` that JSON cannot hold, else None."""
+def _not_json(value: Any, location: Location = ()) -> Location | None:
+    """The location of the first value in ``value`` that JSON cannot hold, else None."""
     if value is None or isinstance(value, (str, bool, int)):
         return None
     if isinstance(value, float):
-        return None if value == value and value not in (float("inf"), float("-inf")) else path
+        return None if value == value and value not in (float("inf"), float("-inf")) \
+            else location
     if isinstance(value, dict):
         for key, sub in value.items():
             if not isinstance(key, str):
-                return f"{path}[{key!r}]"
-            found = _not_json(sub, f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]")
-            if found:
+                return (*location, str(key))
+            found = _not_json(sub, (*location, key))
+            if found is not None:
                 return found
         return None
     if isinstance(value, list):
         for index, sub in enumerate(value):
-            found = _not_json(sub, f"{path}[{index}]")
-            if found:
+            found = _not_json(sub, (*location, index))
+            if found is not None:
                 return found
         return None
-    return path
+    return location
 
 
 @dataclass
@@ -349,8 +351,8 @@ class _Probe:
             if bad is not None:
                 wrote = rule_for_output(rules, bad) if rules else None
                 self._fail(codes.PROPERTY_NOT_JSON,
-                           f"transform() returned a value JSON cannot hold at {bad}",
-                           record, wrote[0] if wrote else None, bad)
+                           f"transform() returned a value JSON cannot hold at {json_path(bad)}",
+                           record, wrote[0] if wrote else None, json_path(bad))
         if written:
             envelope = json.loads(written)
             body = envelope.get("record") if isinstance(envelope, dict) else None
@@ -362,7 +364,7 @@ class _Probe:
             violations = self.checker.errors(body)
             if violations:
                 first = violations[0]
-                wrote = rule_for_output(rules, first.path) if rules else None
+                wrote = rule_for_output(rules, first.location) if rules else None
                 self._fail(codes.PROPERTY_UNDELIVERED,
                            f"an output the target {self.target_label} rejects was written, "
                            f"not dead-lettered: {first.path}: {first.message}",
