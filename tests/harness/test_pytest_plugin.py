@@ -16,6 +16,7 @@ from accord.harness import pytest_plugin
 from click.testing import CliRunner
 
 SPEC = "mappings/account-to-customer/crm_account.yaml"
+SYSTEM = "contracts/systems/crm/system.yaml"
 
 
 @pytest.fixture()
@@ -42,7 +43,10 @@ def test_plain_pytest_in_a_new_workspace_runs_its_contract_tests(workspace: Path
     assert f"{SPEC}::examples::account_customer PASSED" in out
     assert f"{SPEC}::examples::account_on_hold PASSED" in out
     assert f"{SPEC}::properties::crm.account_to_customer PASSED" in out
-    assert "3 passed" in out
+    # per system: Schemathesis against the simulator; its pacts once `accord pacts` made some
+    assert f"{SYSTEM}::fuzz::crm PASSED" in out
+    assert f"{SYSTEM}::pacts::crm SKIPPED" in out
+    assert "4 passed, 1 skipped" in out
 
 
 def test_markers_select_each_kind(workspace: Path) -> None:
@@ -50,7 +54,9 @@ def test_markers_select_each_kind(workspace: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{SPEC}::examples::account_customer" in done.stdout
     assert "properties" not in done.stdout.split("\n\n")[0]
-    assert "2/3 tests collected (1 deselected)" in done.stdout
+    assert "2/5 tests collected (3 deselected)" in done.stdout
+    done = pytest_in(workspace, "-m", "accord_fuzz or accord_pacts", "--collect-only", "-q")
+    assert f"{SYSTEM}::pacts::crm\n{SYSTEM}::fuzz::crm\n" in done.stdout
     done = pytest_in(workspace, "--markers")
     for marker in ("accord_examples", "accord_properties", "accord_pacts", "accord_fuzz"):
         assert f"@pytest.mark.{marker}:" in done.stdout
@@ -88,7 +94,7 @@ def test_a_failing_property_shows_the_shrunk_record_and_the_rule(workspace: Path
     assert f"{SPEC}:{line}:1: ACC773 crm.account_to_customer: the output breaks the target" in out
     assert f"rule:  {SPEC}:{line}" in out and "shrunk input:" in out
     assert '"Status": "' in out  # the record itself, pretty-printed
-    assert "1 failed, 2 deselected" in out
+    assert "1 failed, 4 deselected" in out
 
 
 def test_the_plugin_is_inert_without_accord_workspace(workspace: Path) -> None:
@@ -98,7 +104,7 @@ def test_the_plugin_is_inert_without_accord_workspace(workspace: Path) -> None:
     assert "no tests collected" in done.stdout
     # --accord-workspace turns it on from the command line
     done = pytest_in(workspace, "--collect-only", "-q", "--accord-workspace", ".")
-    assert "3 tests collected" in done.stdout
+    assert "5 tests collected" in done.stdout
 
 
 def test_accord_workspace_must_name_a_workspace(tmp_path: Path) -> None:
@@ -115,3 +121,18 @@ def test_this_suite_has_the_plugin_loaded_but_inactive(pytestconfig: pytest.Conf
     assert pytestconfig.stash.get(pytest_plugin._STATE, None) is None
     assert not [line for line in pytestconfig.getini("markers")
                 if line.startswith("accord_")]
+
+
+@pytest.mark.slow
+def test_a_system_the_simulator_contradicts_fails_its_fuzz_item(workspace: Path) -> None:
+    """Per system: Schemathesis against the simulator (`accord fuzz`); an undocumented status
+    fails the item with the finding and the request to replay."""
+    api = workspace / "contracts/systems/crm/openapi.yaml"
+    api.write_text(api.read_text().replace(
+        '        "404":\n          description: No account has that id\n', ""))
+    done = pytest_in(workspace, "-m", "accord_fuzz")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"FAILED {SYSTEM}::fuzz::crm" in done.stdout
+    assert "ACC760 GET /accounts/{id}: status_code_conformance: Undocumented status code" \
+        in done.stdout
+    assert "replay: curl -X GET http://127.0.0.1:" in done.stdout

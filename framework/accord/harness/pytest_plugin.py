@@ -11,12 +11,20 @@ is given. Then it collects, per mapping spec file (``mappings/<flow>/<spec>.yaml
 - ``<spec>.yaml::properties::<mapping name>``: the property test (marker
   ``accord_properties``); a failure shows the shrunk record and the rule.
 
-and per system (``contracts/systems/<system>/system.yaml``) the kinds registered in
-:data:`SYSTEM_KINDS` (``accord_pacts``, ``accord_fuzz``). Collectors are per kind: a kind is a
-marker and a function from a spec (or system) to the items it contributes. Select with ``-m``
-(``-m accord_properties``, ``-m "not accord_fuzz"``). Options: ``--accord-max-examples N``,
-``--accord-seed S``, ``--accord-strict`` (or the ini options ``accord_max_examples``,
-``accord_seed``).
+and per system (``contracts/systems/<system>/system.yaml``):
+
+- ``system.yaml::pacts::<system>``: its pacts verified against the provider of
+  ``--accord-env`` (default ``local``, the simulator), not recorded in the matrix (marker
+  ``accord_pacts``; skipped when the system has no pacts);
+- ``system.yaml::fuzz::<system>``: Schemathesis against that provider (marker
+  ``accord_fuzz``; skipped when no mapping uses an operation of the system).
+
+Collectors are per kind (:data:`MAPPING_KINDS`, :data:`SYSTEM_KINDS`): a kind is a name, a
+marker and a function from a spec (or a system's name) to the items it contributes. Select
+with ``-m`` (``-m accord_properties``, ``-m "not accord_fuzz"``). Options:
+``--accord-max-examples N``,
+``--accord-seed S``, ``--accord-strict``, ``--accord-env ENV`` (or the ini options
+``accord_max_examples``, ``accord_seed``, ``accord_env``).
 
 Everything heavy (the workspace, Hypothesis, Schemathesis) is imported only once the plugin is
 active and a test runs.
@@ -64,6 +72,7 @@ class _State:
     max_examples: int | None
     seed: int
     strict: bool
+    environment: str = "local"
     _workspace: Workspace | None = None
     _examples: dict[str, dict[str, ExampleResult]] = field(default_factory=dict)
 
@@ -80,6 +89,14 @@ class _State:
         for spec in self.workspace.mappings.specs:
             if spec.path.resolve() == wanted:
                 return spec
+        return None
+
+    def system_at(self, path: Path) -> str | None:
+        """The name of the system whose ``system.yaml`` is ``path``."""
+        wanted = path.resolve()
+        for name, system in self.workspace.systems.items():
+            if system.path.resolve() == wanted:
+                return name
         return None
 
     def examples(self, spec: MappingSpec) -> dict[str, ExampleResult]:
@@ -104,11 +121,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Hypothesis seed of the property tests (default 0).")
     group.addoption("--accord-strict", dest="accord_strict", action="store_true",
                     help="Property tests fail on an output the target rejects (ACC773).")
+    group.addoption("--accord-env", dest="accord_env", default=None, metavar="ENV",
+                    help="The environment pacts are verified and systems fuzzed against "
+                         "(default: local, the simulators).")
     parser.addini("accord_workspace", "the accord workspace whose contract tests pytest "
                   "collects, relative to the ini file (activates the accord plugin)",
                   default="")
     parser.addini("accord_max_examples", "records per mapping's property test", default="")
     parser.addini("accord_seed", "Hypothesis seed of the property tests", default="")
+    parser.addini("accord_env", "the environment of pact verification and fuzzing",
+                  default="")
 
 
 def _workspace_root(config: pytest.Config) -> Path | None:
@@ -147,9 +169,11 @@ def pytest_configure(config: pytest.Config) -> None:
             f"contracts/ folder: {codes.PYTEST_WORKSPACE.hint}")
     for marker, text in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {text}")
+    environment = config.getoption("accord_env") or str(config.getini("accord_env") or "")
     config.stash[_STATE] = _State(root, _number(config, "accord_max_examples"),
                                   _number(config, "accord_seed") or 0,
-                                  bool(config.getoption("accord_strict")))
+                                  bool(config.getoption("accord_strict")),
+                                  environment.strip() or "local")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -199,9 +223,10 @@ class KindCollector(pytest.Collector):
         self.kind = kind
 
     def collect(self) -> Iterator[pytest.Item]:
-        subject: Any = self.path
-        if isinstance(self.parent, MappingFile):
-            subject = _state(self).spec_at(self.path)
+        subject: Any = (_state(self).spec_at(self.path) if isinstance(self.parent, MappingFile)
+                        else _state(self).system_at(self.path))
+        if subject is None:
+            return
         for item in self.kind.items(self, subject):
             item.add_marker(self.kind.marker)
             yield item
@@ -294,12 +319,84 @@ def _property_items(collector: pytest.Collector, spec: MappingSpec) -> Iterator[
     yield PropertyItem.from_parent(collector, name=spec.name, spec=spec)
 
 
+class PactsItem(_AccordItem):
+    """A system's pacts verified against its provider (``accord verify SYSTEM --env ENV``,
+    not recorded in the verification matrix)."""
+
+    def __init__(self, *, system: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.system = system
+
+    def runtest(self) -> None:
+        from accord.diagnostics import printable
+        from accord.errors import AccordError
+        from accord.harness.verify import text_report, verify_system
+
+        state = _state(self)
+        try:
+            report = verify_system(state.root, self.system, environment=state.environment,
+                                   record=False)
+        except AccordError as exc:
+            if any(d.code == _no_pacts_code() for d in exc.diagnostics):
+                pytest.skip(f"{self.system}: no pacts (run `accord pacts`)")
+            raise AccordFailure(printable("\n".join(
+                [exc.message, *(d.format() for d in exc.diagnostics)]))) from None
+        if not report.ok:
+            found = report.diagnostics()
+            if found and found[0].line:
+                self.path, self.line = state.root / found[0].file, found[0].line
+            raise AccordFailure(printable("\n".join(text_report(report))))
+
+
+def _no_pacts_code() -> str:
+    from accord import codes
+
+    return str(codes.VERIFY_NO_PACTS)
+
+
+class FuzzItem(_AccordItem):
+    """Schemathesis against a system's provider (``accord fuzz SYSTEM --env ENV``)."""
+
+    def __init__(self, *, system: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.system = system
+
+    def runtest(self) -> None:
+        from accord.diagnostics import printable
+        from accord.errors import AccordError
+        from accord.harness.fuzz import DEFAULT_MAX_EXAMPLES, fuzz
+
+        state = _state(self)
+        try:
+            result = fuzz(state.workspace, self.system, environment=state.environment,
+                          max_examples=state.max_examples or DEFAULT_MAX_EXAMPLES,
+                          seed=state.seed)
+        except AccordError as exc:
+            raise AccordFailure(printable("\n".join(
+                [exc.message, *(d.format() for d in exc.diagnostics)]))) from None
+        if not result.operations and result.notes:
+            pytest.skip(printable(result.notes[0].message))
+        if not result.passed:
+            raise AccordFailure(printable("\n".join(
+                d.format() for d in result.diagnostics(str(self.path)))))
+
+
+def _pacts_items(collector: pytest.Collector, system: str) -> Iterator[pytest.Item]:
+    yield PactsItem.from_parent(collector, name=system, system=system)
+
+
+def _fuzz_items(collector: pytest.Collector, system: str) -> Iterator[pytest.Item]:
+    yield FuzzItem.from_parent(collector, name=system, system=system)
+
+
 #: the kinds of test collected per mapping spec
 MAPPING_KINDS: list[Kind] = [
     Kind("examples", "accord_examples", _example_items),
     Kind("properties", "accord_properties", _property_items),
 ]
 
-#: the kinds of test collected per system (``accord_pacts``, ``accord_fuzz``): each takes
-#: the path of the system's ``system.yaml``
-SYSTEM_KINDS: list[Kind] = []
+#: the kinds of test collected per system (each given the system's name)
+SYSTEM_KINDS: list[Kind] = [
+    Kind("pacts", "accord_pacts", _pacts_items),
+    Kind("fuzz", "accord_fuzz", _fuzz_items),
+]
