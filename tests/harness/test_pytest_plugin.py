@@ -136,3 +136,32 @@ def test_a_system_the_simulator_contradicts_fails_its_fuzz_item(workspace: Path)
     assert "ACC760 GET /accounts/{id}: status_code_conformance: Undocumented status code" \
         in done.stdout
     assert "replay: curl -X GET http://127.0.0.1:" in done.stdout
+
+
+def test_a_systems_pacts_verify_and_a_renamed_field_fails_naming_the_rule(
+        reference_workspace: Path) -> None:
+    """Per system: its pacts against the provider of --accord-env (here a plain HTTP server
+    declared as an environment, not the simulator); a renamed field fails the item with the
+    mapping rule that reads it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "verify"))
+    from verify_support import golden, rule_line, vendor_server, write_harvest_pact
+
+    root = reference_workspace
+    write_harvest_pact(root, message=False)
+    system = root / "contracts/systems/harvest/system.yaml"
+    with vendor_server(golden(root)) as vendor:
+        system.write_text(system.read_text().replace(
+            "environments:\n", f"environments:\n  vendor: {{base_url: \"{vendor.url}\"}}\n"))
+        args = ("contracts/systems/harvest/system.yaml", "-m", "accord_pacts",
+                "--accord-workspace", ".", "--accord-env", "vendor", "-v")
+        done = pytest_in(root, *args)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "system.yaml::pacts::harvest PASSED" in done.stdout
+        assert ("GET", "/time_entries/636709355") in [(m, p) for m, p, _ in vendor.seen]
+
+        vendor.change = lambda body: body.update(note=body.pop("notes"))
+        done = pytest_in(root, *args)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "system.yaml::pacts::harvest FAILED" in done.stdout
+    assert "$.notes is missing from the provider's body" in done.stdout
+    assert f"mapping rule: {rule_line(root, 'description')}" in done.stdout
