@@ -183,3 +183,22 @@ def test_unusable_input_is_exit_2(workspace: Path, tmp_path: Path) -> None:
     (workspace / HARVEST_PACT).write_text("{not json", "utf-8")
     code, out = invoke("verify", "harvest", "-w", str(workspace), "--base-url", dead)
     assert code == 2 and "ACC749" in out
+
+
+def test_with_a_simulator_messages_are_read_back_from_the_provider(workspace: Path,
+                                                                   tmp_path: Path) -> None:
+    """With a simulator, the message is the record the provider state stored, read back
+    through the provider's API (not the pact's example): a renamed field fails the event too,
+    naming the rule."""
+    from accord.harness.pact_source import load_pacts
+    from accord.harness.verify import Target, _verify_pact
+
+    [pact] = load_pacts(workspace, "harvest")
+    with vendor_server(golden(workspace)) as vendor:
+        vendor.change = _rename_notes
+        target = Target("local", vendor.url, f"{vendor.url}/_states", simulator=True)
+        outcome = _verify_pact(pact, target, tmp_path)
+    found = {(m.interaction, m.field): m.rules for m in outcome.mismatches}
+    rule = (rule_line(workspace, "description"),)
+    assert found == {(READ, "$.notes"): rule, (EVENT, "$.notes"): rule}
+    assert [s["action"] for s in vendor.states] == ["setup", "teardown"] * 2

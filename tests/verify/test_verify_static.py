@@ -84,6 +84,10 @@ def test_a_renamed_field_in_the_description_names_the_rule(workspace: Path) -> N
     assert {d["extra"]["field"] for d in data["diagnostics"]} == {"$.notes"}
     assert all(d["extra"]["rules"] == [rule] for d in data["diagnostics"])
 
+    # a schema the vendor declares open (additionalProperties: true) allows unlisted fields
+    _edit_api(workspace, lambda data: _time_entry(data).update(additionalProperties=True))
+    assert static_check(workspace, "harvest").ok
+
 
 def test_a_changed_type_names_the_rule(workspace: Path) -> None:
     def retype(data: dict[str, Any]) -> None:

@@ -175,8 +175,11 @@ def _walk(value: Any, schema: Any, root: dict[str, Any], path: tuple[Segment, ..
                            if _safe_search(pat, key)]
                 subs = extra + pattern
             if not subs:
-                out.append((format_path((*path, key)),
-                            f"the API description has no field {key!r} here"))
+                # an object the vendor declares open (`additionalProperties: true`, BambooHR's
+                # field map) allows a field it does not list; an undeclared one is a finding
+                if not any(b.get("additionalProperties") is True for b in branches):
+                    out.append((format_path((*path, key)),
+                                f"the API description has no field {key!r} here"))
                 continue
             before = len(out)
             trial: list[tuple[str, str]] = []
