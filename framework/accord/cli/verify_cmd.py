@@ -65,7 +65,7 @@ def verify(system: str, environment: str | None, base_url: str | None, static: b
     else:
         for line in text_report(report):
             click.echo(printable(line))
-        echo_diagnostics(report.broker_errors, fmt)
-    if report.broker_errors:
+        echo_diagnostics(report.errors, fmt)
+    if report.errors:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)

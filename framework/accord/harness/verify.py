@@ -39,7 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from accord import codes
 from accord.diagnostics import Diagnostic, JUnitCase
-from accord.errors import UsageError
+from accord.errors import AccordError, UsageError
 from accord.harness.jsonpath import format_path, parse_path, rules_for
 from accord.harness.pact_source import PactFile, load_pacts
 from accord.workspace.systems import Environment, System
@@ -241,7 +241,8 @@ class VerifyReport:
     results: list[PactOutcome] = field(default_factory=list)
     seconds: float = 0.0
     broker: list[str] = field(default_factory=list)
-    broker_errors: list[Diagnostic] = field(default_factory=list)
+    #: what kept results from the broker or the matrix (exit 2; the verification itself ran)
+    errors: list[Diagnostic] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -259,13 +260,13 @@ class VerifyReport:
                 found.append(Diagnostic(codes.VERIFY_MISMATCH, text, file, line,
                                         pointer=m.field or "", hint=codes.VERIFY_MISMATCH.hint,
                                         extra={"pact": result.pact.display, **m.to_dict()}))
-        return found + list(self.broker_errors)
+        return found + list(self.errors)
 
     def to_dict(self) -> dict[str, Any]:
         return {"system": self.system, "environment": self.environment,
                 "base_url": self.base_url, "ok": self.ok, "seconds": round(self.seconds, 3),
                 "results": [r.to_dict() for r in self.results], "broker": self.broker,
-                "broker_errors": [d.to_dict() for d in self.broker_errors]}
+                "errors": [d.to_dict() for d in self.errors]}
 
 
 def _split_rule(rule: str) -> tuple[str, int]:
@@ -666,7 +667,7 @@ def verify_system(root: str | Path, system_name: str, *, environment: str | None
         if settings is not None:
             notes, errors = broker_mod.publish_pacts(settings, pacts, env, live.redact)
             report.broker.extend(notes)
-            report.broker_errors.extend(errors)
+            report.errors.extend(errors)
             if not errors:
                 source = _BrokerSource(settings.url, settings.username, settings.password,
                                        settings.token,
@@ -675,10 +676,16 @@ def verify_system(root: str | Path, system_name: str, *, environment: str | None
                                        settings.branch)
         unwrap = _unwrapper(system) if live.simulator and any(p.has_messages for p in pacts) \
             else None
+        matrix_usable = record
         for pact in pacts:
             outcome = _verify_pact(pact, live, Path(scratch), source, unwrap)
-            if record:
-                outcome.recorded = record_result(workspace.root, outcome)
+            if matrix_usable:
+                try:
+                    outcome.recorded = record_result(workspace.root, outcome)
+                except AccordError as exc:  # the database is unusable: say so once, go on
+                    matrix_usable = False
+                    report.errors.extend(exc.diagnostics or [Diagnostic(
+                        codes.VERIFY_UNREACHABLE, f"the verification matrix: {exc}", "")])
             report.results.append(outcome)
         if source is not None:
             report.broker.append(f"verification results published to {source.url} as "
