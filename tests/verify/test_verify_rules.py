@@ -16,11 +16,13 @@ RULES = {
 
 
 def test_paths_round_trip() -> None:
-    for path in ("$", "$.a.b", "$.a[0].b", "$['a b'][2]", "$.a[*].b", "$['it\\'s']"):
+    for path in ("$", "$.a.b", "$.a[0].b", "$['a b'][2]", "$.a[*].b", "$['it\\'s']",
+                 "$['a\\nb']", "$['\\u0007x']"):
         segments = parse_path(path)
         assert segments is not None, path
         assert parse_path(format_path(segments)) == segments
     assert parse_path("$.Invoices[0].Contact") == ("Invoices", 0, "Contact")
+    assert parse_path("$['a\\nb']") == ("a\nb",)
     assert parse_path("data.name") is None
     assert parse_path("$.a[") is None
 

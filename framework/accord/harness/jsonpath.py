@@ -10,16 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from accord.jsondoc import ANY_ITEM, json_path
+
 __all__ = ["Segment", "format_path", "parse_path", "rules_for"]
 
 Segment = str | int
 
+#: a name after a dot; lenient (``$``, ``-``) as pact paths are read, not written, here
 _NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]*")
-_WILD = "*"
+_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "/": "/", "\\": "\\",
+            "'": "'", '"': '"'}
 
 
 def parse_path(path: str) -> tuple[Segment, ...] | None:
-    """``$.a.b[0]['x y'][*]`` as ``("a", "b", 0, "x y", "*")``; None when it is not a path."""
+    """``$.a.b[0]['x y'][*]`` as ``("a", "b", 0, "x y", ANY_ITEM)``; None when it is not a
+    path (the inverse of :func:`accord.jsondoc.json_path`)."""
     text = path.strip()
     if not text.startswith("$"):
         return None
@@ -29,7 +34,7 @@ def parse_path(path: str) -> tuple[Segment, ...] | None:
         ch = text[i]
         if ch == ".":
             if text[i + 1:i + 2] == "*":
-                out.append(_WILD)
+                out.append(ANY_ITEM)
                 i += 2
                 continue
             match = _NAME.match(text, i + 1)
@@ -43,11 +48,14 @@ def parse_path(path: str) -> tuple[Segment, ...] | None:
                 return None
             inner = text[i + 1:end].strip()
             if inner == "*":
-                out.append(_WILD)
+                out.append(ANY_ITEM)
             elif inner.isdigit():
                 out.append(int(inner))
             elif len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
-                out.append(re.sub(r"\\(.)", r"\1", inner[1:-1]))
+                name = _unescape(inner[1:-1])
+                if name is None:
+                    return None
+                out.append(name)
             else:
                 return None
             i = end + 1
@@ -75,25 +83,34 @@ def _bracket_end(text: str, start: int) -> int | None:
     return None
 
 
-def format_path(segments: Iterable[Segment]) -> str:
-    """The path of ``segments`` in the form pacts use (``$.a[0]['x y']``)."""
-    out = "$"
-    for seg in segments:
-        if isinstance(seg, int):
-            out += f"[{seg}]"
-        elif seg == _WILD:
-            out += "[*]"
-        elif _NAME.fullmatch(seg):
-            out += f".{seg}"
+def _unescape(quoted: str) -> str | None:
+    out, i = [], 0
+    while i < len(quoted):
+        ch = quoted[i]
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        nxt = quoted[i + 1:i + 2]
+        if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", quoted[i + 2:i + 6]):
+            out.append(chr(int(quoted[i + 2:i + 6], 16)))
+            i += 6
+        elif nxt in _ESCAPES:
+            out.append(_ESCAPES[nxt])
+            i += 2
         else:
-            escaped = seg.replace("\\", "\\\\").replace("'", "\\'")
-            out += f"['{escaped}']"
-    return out
+            return None
+    return "".join(out)
+
+
+def format_path(segments: Iterable[Segment]) -> str:
+    """The path of ``segments`` (:func:`accord.jsondoc.json_path`: ``$.a[0]['x y']``)."""
+    return json_path(tuple(segments))
 
 
 def _same(a: Segment, b: Segment) -> bool:
-    if a == _WILD or b == _WILD:
-        return isinstance(a, int) or isinstance(b, int) or a == b
+    if isinstance(a, int) and isinstance(b, int):
+        return a == b or ANY_ITEM in (a, b)
     return a == b
 
 
