@@ -18,7 +18,7 @@ def invoke(*args: str) -> tuple[int, str]:
 
 def test_reference_workspace_passes_every_stage(reference_workspace: Path) -> None:
     results = run_pipeline(load_workspace(reference_workspace))
-    assert [r.name for r in results] == ["check", "generated", "examples"]
+    assert [r.name for r in results] == ["check", "generated", "examples", "pacts"]
     assert all(r.ok for r in results), [d.format() for r in results for d in r.diagnostics]
     code, out = invoke("pipeline", str(reference_workspace))
     assert code == 0, out

@@ -346,6 +346,38 @@ NOT_A_CONTRACT = _code(
     'ACC481', 'a file given to accord compat is not a contract (a JSON Schema)',
     'compare two versions of a contract: contracts/canonical/<entity>/<version>.yaml',
 )
+# -- pacts derived from the mappings (ACC720-739) ------------------------------------------
+PACT_STALE = _code(
+    'ACC720', 'a pact file is stale: it differs from what its mapping derives',
+    'run `accord pacts` and commit the result',
+)
+PACT_MISSING = _code('ACC721', 'a pact file is missing', 'run `accord pacts`')
+PACT_ORPHAN = _code(
+    'ACC722', 'a file under generated/pacts/ that no mapping derives',
+    'delete it, or run `accord pacts` (it deletes the ones accord wrote); pacts are derived, '
+    'never hand-written',
+)
+PACT_NO_OPERATION = _code(
+    'ACC723', "no pact: the system's API description has no operation for the mapping's schema",
+    'describe the read (GET item) or create operation in the API description, or re-import it '
+    '(`accord system import SYSTEM`)',
+)
+PACT_NO_EXAMPLES = _code(
+    'ACC724', 'no pact interactions: the mapping has no golden examples',
+    'add golden examples to the mapping: each one becomes an interaction',
+)
+PACT_EXAMPLE_FAILED = _code(
+    'ACC725', 'a golden example cannot become a pact interaction',
+    'fix the example or the rule named (`accord test examples` says more)',
+)
+PACT_CANNOT_DERIVE = _code(
+    'ACC727', "a mapping's pact cannot be derived: its source, target or API description does "
+    'not load', 'fix what `accord check` reports for the mapping',
+)
+PACT_CONSUMER_FAILED = _code(
+    'ACC726', "the consumer test failed: accord did not consume the pact's mock response",
+    'report it: the pact would not hold what the mapping needs',
+)
 # -- verification against a provider (accord verify) ----------------------------------
 VERIFY_MISMATCH = _code(
     'ACC740', "a provider's response or message does not match the pact",

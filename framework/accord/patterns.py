@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-__all__ = ["BUDGET_SECONDS", "PatternError", "search"]
+__all__ = ["BUDGET_SECONDS", "PatternError", "linear", "search"]
 
 #: Longest one evaluation of a backtracking pattern may run.
 BUDGET_SECONDS = 0.05
@@ -55,6 +55,16 @@ def _compile(pattern: str) -> tuple[Any, bool]:
         return regex.compile(pattern), False
     except regex.error as exc:
         raise PatternError(f"invalid pattern {pattern!r}: {exc}") from None
+
+
+def linear(pattern: str) -> bool:
+    """Whether ``pattern`` runs in linear time (RE2 reads it): what engines without
+    backtracking (Rust's ``regex`` crate, which Pact's matchers use) accept. False for a
+    backreference, a lookaround or a pattern no engine reads."""
+    try:
+        return _compile(pattern)[1]
+    except PatternError:
+        return False
 
 
 def search(pattern: str, text: str) -> bool:

@@ -5,7 +5,10 @@ Stages, in order, each reporting its findings without stopping the others:
 1. **check** — contracts, systems and mappings load and check clean (``Workspace.check``);
 2. **generated** — ``generated/`` is what the generator makes now
    (``Workspace.generate(check=True)``);
-3. **examples** — every mapping's golden examples pass through its transformer.
+3. **examples** — every mapping's golden examples pass through its transformer;
+4. **pacts** — ``generated/pacts/`` is what the mappings derive now
+   (:func:`accord.harness.pacts.run_pacts` with ``check``: each pact proved on the consumer
+   side, then byte-compared).
 
 The result is a list of :class:`StageResult`; the pipeline passes when every stage does.
 """
@@ -58,11 +61,19 @@ def _examples(ws: Workspace) -> tuple[str, list[Diagnostic]]:
     return f"{passed}/{len(results)} golden example(s) passed", diags
 
 
+def _pacts(ws: Workspace) -> tuple[str, list[Diagnostic]]:
+    from accord.harness.pacts import run_pacts  # here: pact loads its Rust core
+
+    result = run_pacts(ws, check=True)
+    return f"{len(result.files)} pact(s) compared byte for byte", result.diagnostics
+
+
 #: (name, title, stage function)
 STAGES: list[tuple[str, str, Callable[[Workspace], tuple[str, list[Diagnostic]]]]] = [
     ("check", "contracts, systems and mappings check clean", _check),
     ("generated", "generated code is fresh", _generated),
     ("examples", "golden examples pass", _examples),
+    ("pacts", "derived pacts are fresh", _pacts),
 ]
 
 

@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "verify": "accord.cli.verify_cmd:verify",
     "simulate": "accord.cli.simulate_cmd:simulate",
     "fuzz": "accord.cli.fuzz_cmd:fuzz_command",
+    "pacts": "accord.cli.pacts_cmd:pacts",
 }
 
 

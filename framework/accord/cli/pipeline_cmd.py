@@ -33,7 +33,7 @@ from accord.project import load_workspace
 def pipeline(workspace: str | None, legacy_path: str | None, stages: tuple[str, ...],
              fmt: str) -> None:
     """Run the governed pipeline over the workspace: check, generated code is fresh,
-    golden examples pass. Exit 1 if any stage has findings."""
+    golden examples pass, derived pacts are fresh. Exit 1 if any stage has findings."""
     loaded = load_workspace(workspace_path(workspace, legacy_path))
     progress = (lambda name, title: click.echo(style(f"» {name}: {title} …", dim=True), err=True)) \
         if fmt == "text" else None
