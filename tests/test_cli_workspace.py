@@ -12,7 +12,7 @@ from accord.cli.main import COMMANDS, cli
 from click.testing import CliRunner
 
 READS_A_WORKSPACE = {"check", "generate", "pipeline", "test examples", "test properties", "diff",
-                     "promote", "run", "system import", "verify", "simulate", "fuzz"}
+                     "promote", "run", "system import", "verify", "simulate", "fuzz", "pacts"}
 
 
 def commands() -> dict[str, click.Command]:

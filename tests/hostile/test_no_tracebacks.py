@@ -85,6 +85,8 @@ def commands(ws: Path) -> dict[str, list[str]]:
                                  f"{w}/contracts/systems/crm/openapi.yaml", "-w", w],
         "simulate --dry-run": ["simulate", "crm", "--dry-run", "-w", w],
         "fuzz": ["fuzz", "crm", "--max-examples", "1", "--seed", "1", "-w", w],
+        "pacts --check": ["pacts", "--check", "-w", w],
+        "pacts": ["pacts", "-w", w],
         "init": ["init", f"{w}/fresh"],
         "generate": ["generate", w],
     }
