@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from accord.harness.pacts.derive import PACTS_DIR, Derived, PactFile, derive_pacts, pact_path
 from accord.harness.pacts.files import PactsResult, check_pacts, junit_pact_cases, run_pacts
+from accord.harness.pacts.shape import rule_for
 
 __all__ = ["PACTS_DIR", "Derived", "PactFile", "PactsResult", "check_pacts", "derive_pacts",
-           "junit_pact_cases", "pact_path", "run_pacts"]
+           "junit_pact_cases", "pact_path", "rule_for", "run_pacts"]

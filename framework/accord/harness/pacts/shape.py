@@ -32,7 +32,7 @@ from accord.check.schema_model import ANY, SchemaModel
 from accord.jsondoc import unescape_pointer
 
 __all__ = ["FORMAT_REGEX", "Arr", "Leaf", "Node", "Obj", "PathTree", "build_tree",
-           "json_path", "leaf_for", "plain", "project", "rules_of", "shape", "to_pact",
+           "json_path", "leaf_for", "plain", "project", "rule_for", "rules_of", "shape", "to_pact",
            "walk_value"]
 
 #: Regexes for the string formats Pact has no matcher of its own for (all anchored; Rust's
@@ -335,3 +335,59 @@ def rules_of(tree: PathTree, body: Node, base: tuple[str | int, ...],
 
     visit(tree, body, base, None)
     return dict(sorted(out.items()))
+
+
+_LAST = re.compile(r"(\.[A-Za-z_][A-Za-z0-9_]*|\['(?:[^'\\]|\\.)*'\]|\[(?:\d+|\*)\])$")
+
+
+def _wildcard(path: str) -> re.Pattern[str]:
+    """A rules-map path as a pattern: ``[*]`` stands for any index."""
+    return re.compile("".join(r"\[\d+\]" if part == "[*]" else re.escape(part)
+                              for part in re.split(r"(\[\*\])", path)) + "$")
+
+
+def _parent(path: str) -> str | None:
+    found = _LAST.search(path)
+    return path[:found.start()] if found and found.start() > 0 else None
+
+
+def _name(path: str) -> str | None:
+    """The last property name of a path (``$.a.b[*]`` -> ``b``)."""
+    while path.endswith("]") and not path.endswith("']"):
+        parent = _parent(path)
+        if parent is None:
+            return None
+        path = parent
+    found = _LAST.search(path)
+    if found is None:
+        return None
+    token = found.group(1)
+    return token[1:] if token.startswith(".") else token[2:-2].replace("\\'", "'")
+
+
+def rule_for(rules: dict[str, str], path: str, message: str = "") -> str | None:
+    """The rule (``file:line``) behind the field at ``path`` of a verification mismatch
+    (Pact's paths have indices, ``$.lines[1].amount``, where the rules map says ``[*]``).
+
+    The field itself first; then, for a mismatch reported on an object (Pact reports a missing
+    key on its parent and names the key in the message), the rule of a field below it whose
+    name the message mentions; then the nearest field above it that a rule names. None: no
+    rule depends on that part of the body."""
+    if path in rules:
+        return rules[path]
+    for key, where in rules.items():
+        if _wildcard(key).match(path):
+            return where
+    for key, where in sorted(rules.items()):
+        name = _name(key)
+        parent = _parent(key)
+        while parent is not None and not (parent == path or _wildcard(parent).match(path)):
+            parent = _parent(parent)
+        if parent is not None and name and name in message:
+            return where
+    current: str | None = path
+    while (current := _parent(current or "")) is not None:
+        for key, where in rules.items():
+            if _wildcard(key).match(current):
+                return where
+    return None
