@@ -77,6 +77,8 @@ def commands(ws: Path) -> dict[str, list[str]]:
         "promote": ["promote", "customer", "1.0.0", "--to", "deprecated", "--dry-run",
                     "--path", w],
         "schema": ["schema", "mapping"],
+        "pacts --check": ["pacts", "--check", "-w", w],
+        "pacts": ["pacts", "-w", w],
         # before `system import`, which keeps only what the mappings name
         "verify --static": ["verify", "--static", "crm", "-w", w],
         "system import --check": ["system", "import", "--check", "--allow-missing-upstream",
@@ -85,8 +87,6 @@ def commands(ws: Path) -> dict[str, list[str]]:
                                  f"{w}/contracts/systems/crm/openapi.yaml", "-w", w],
         "simulate --dry-run": ["simulate", "crm", "--dry-run", "-w", w],
         "fuzz": ["fuzz", "crm", "--max-examples", "1", "--seed", "1", "-w", w],
-        "pacts --check": ["pacts", "--check", "-w", w],
-        "pacts": ["pacts", "-w", w],
         "init": ["init", f"{w}/fresh"],
         "generate": ["generate", w],
     }
@@ -169,8 +169,8 @@ def test_the_pristine_workspace_passes_every_command(ws: Path) -> None:
 def test_a_broken_file_never_gives_a_traceback(ws: Path, kind: str, how: str) -> None:
     rel, referrers = KINDS[kind]
     _break(ws / rel, how)
-    # the file itself, what refers to it, or the spec and module that depend on it
-    names = (Path(rel).name, *referrers, "crm_account.yaml", "crm_account.py")
+    # the file itself, what refers to it, or the spec, module and pact that depend on it
+    names = (Path(rel).name, *referrers, "crm_account.yaml", "crm_account.py", "crm_account.json")
     for name, args in commands(ws).items():
         code, out = invoke(args)
         where = f"`accord {' '.join(args)}` with {kind} {how}:\n{out}"
