@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 Alter = Callable[[str, Any], Any]
 
@@ -35,7 +36,7 @@ def echo_provider(pact: dict[str, Any], alter: Alter | None = None) -> Iterator[
             length = int(self.headers.get("Content-Length") or 0)
             if length:
                 self.rfile.read(length)
-            status, data = answers.get((self.command, self.path), (404, b"{}"))
+            status, data = answers.get((self.command, urlsplit(self.path).path), (404, b"{}"))
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

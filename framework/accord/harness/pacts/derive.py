@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from accord import codes, fsio
 from accord.check.path_index import Access, index_spec
@@ -101,6 +101,8 @@ class _Http:
     state: tuple[str, dict[str, Any]] | None
     method: str
     path: str
+    #: query parameters accord sends (a field selection: ``fields=a,b``)
+    query: dict[str, str]
     request: Node | None
     status: int
     response: Node | None
@@ -249,6 +251,24 @@ def _item_path(collection: Any, record: dict[str, Any], record_id: Any) -> str:
     return str(collection.item_url(quote(str(record_id), safe=""), params))
 
 
+#: the query parameter of a read that selects the fields returned (BambooHR returns only
+#: ``firstName,lastName`` unless asked for more)
+_FIELDS = "fields"
+
+
+def _field_selection(system: Any, operation: Any, tree: Any) -> dict[str, str]:
+    """``{"fields": "a,b,c"}`` when the read operation takes a ``fields`` query parameter:
+    accord asks for exactly the top-level fields the mapping reads."""
+    found = system.api.operations().get(operation.operation_id)
+    if found is None or not tree.children:
+        return {}
+    params = [system.api.deref(p) for p in found[2].get("parameters") or []]
+    if not any(isinstance(p, dict) and p.get("in") == "query" and p.get("name") == _FIELDS
+               for p in params):
+        return {}
+    return {_FIELDS: ",".join(sorted(tree.children))}
+
+
 def _state(schema: str, record_id: Any, path: str, record: Any) -> tuple[str, dict[str, Any]]:
     return f"{schema} {record_id} exists", {"path": path, "record": record}
 
@@ -295,6 +315,7 @@ def _inbound(ws: Workspace, spec: MappingSpec, plan: _Plan, transformer: _Transf
     model = SchemaModel(schema)
     uses = index_spec(spec, schema)
     tree = build_tree(model, uses, Access.READ)
+    query = _field_selection(ws.systems[source.system or ""], read, tree)
     try:
         target = SchemaModel(ws.resolver.resolve(spec.target, "target"))
     except AccordError:
@@ -321,14 +342,18 @@ def _inbound(ws: Workspace, spec: MappingSpec, plan: _Plan, transformer: _Transf
         state = _state(name, record_id, path, record)
         base = tuple(read.response_pointer)
         plan.interactions.append(_Http(
-            f"a request for {name} {record_id} ({example.name})", state, "GET", path, None,
-            read.status, _envelope(base, body), rules_of(tree, body, base),
-            _read_check(transformer, path, base, expected)))
+            f"a request for {name} {record_id} ({example.name})", state, "GET", path, query,
+            None, read.status, _envelope(base, body), rules_of(tree, body, base),
+            _read_check(transformer, path + _query_text(query), base, expected)))
         event = _event(spec, target, expected)
         if event is not None:
             plan.interactions.append(_Message(
                 f"{source.system} {name} event: {event} ({example.name})", state, body,
                 rules_of(tree, body, ()), _message_check(transformer, expected)))
+
+
+def _query_text(query: dict[str, str]) -> str:
+    return "?" + urlencode(query, safe=",") if query else ""
 
 
 def _read_check(transformer: _Transformer, path: str, pointer: Pointer,
@@ -406,7 +431,7 @@ def _outbound(ws: Workspace, spec: MappingSpec, plan: _Plan, transformer: _Trans
         response = _envelope(response_pointer, Obj(((collection.id_field, id_leaf),)))
         plan.interactions.append(_Http(
             f"a request to create {name} ({example.name})", None, create.method, create.path,
-            _envelope(request_pointer, body), create.status, response,
+            {}, _envelope(request_pointer, body), create.status, response,
             rules_of(tree, body, request_pointer, inherit=True),
             _create_check(create.method, create.path, create.status,
                           _wrap(request_pointer, output), response_pointer,
@@ -472,6 +497,8 @@ def _add(pact: Any, interaction: _Http | _Message) -> None:
     if interaction.state is not None:
         http.given(interaction.state[0], interaction.state[1])
     http.with_request(interaction.method, interaction.path)
+    if interaction.query:
+        http.with_query_parameters(interaction.query)
     if interaction.request is not None:
         http.with_body(to_pact(interaction.request), content_type=_JSON)
     http.will_respond_with(interaction.status)
