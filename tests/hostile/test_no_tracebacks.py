@@ -77,10 +77,11 @@ def commands(ws: Path) -> dict[str, list[str]]:
         "promote": ["promote", "customer", "1.0.0", "--to", "deprecated", "--dry-run",
                     "--path", w],
         "schema": ["schema", "mapping"],
+        # before `system import`, which keeps only what the mappings name, and before `pacts`,
+        # which deletes the pact of a mapping that is gone
+        "verify --static": ["verify", "--static", "crm", "-w", w],
         "pacts --check": ["pacts", "--check", "-w", w],
         "pacts": ["pacts", "-w", w],
-        # before `system import`, which keeps only what the mappings name
-        "verify --static": ["verify", "--static", "crm", "-w", w],
         "system import --check": ["system", "import", "--check", "--allow-missing-upstream",
                                   "-w", w],
         "system import --from": ["system", "import", "crm", "--from",

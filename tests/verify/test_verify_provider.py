@@ -170,6 +170,8 @@ def test_unusable_input_is_exit_2(workspace: Path, tmp_path: Path) -> None:
     code, out = invoke("verify", "harvestt", "-w", str(workspace), "--base-url", dead)
     assert code == 2 and "unknown system 'harvestt'" in out
 
+    # a system none of whose mappings has a pact (`accord pacts` derives one for bamboohr)
+    (workspace / "generated/pacts/employee-to-resource/bamboohr_employee.json").unlink()
     code, out = invoke("verify", "bamboohr", "-w", str(workspace), "--base-url", dead)
     assert code == 2 and "ACC741" in out
 
