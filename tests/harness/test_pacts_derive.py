@@ -205,8 +205,13 @@ def test_a_response_missing_a_read_field_fails_the_consumer_test(
     monkeypatch.setattr(derive, "project", lossy)
     result = run_pacts(load_workspace(ws), check=True)
     failed = [d for d in result.diagnostics if d.code == "ACC726"]
-    assert failed and "lacks something the mapping reads" in failed[0].message
-    assert failed[0].file == INBOUND_SPEC
+    assert {d.file for d in failed} == {INBOUND_SPEC}
+    # the read served by Pact's mock server, and the event Pact's core delivered
+    assert any("a request for Account A-1001" in d.message
+               and "lacks something the mapping reads" in d.message for d in failed)
+    assert any("shop Account event:" in d.message
+               and "the message lacks something the mapping reads" in d.message for d in failed)
+    assert INBOUND_PACT not in {f.path.as_posix() for f in result.files}
 
 
 # -- determinism and freshness --------------------------------------------------------------

@@ -29,10 +29,10 @@ from typing import Any
 from accord import patterns
 from accord.check.path_index import Access, PathUse
 from accord.check.schema_model import ANY, SchemaModel
-from accord.jsondoc import unescape_pointer
+from accord.jsondoc import ANY_ITEM, json_path, unescape_pointer
 
 __all__ = ["FORMAT_REGEX", "Arr", "Leaf", "Node", "Obj", "PathTree", "build_tree",
-           "json_path", "leaf_for", "plain", "project", "rule_for", "rules_of", "shape", "to_pact",
+           "leaf_for", "plain", "project", "rule_for", "rules_of", "shape", "to_pact",
            "walk_value"]
 
 #: Regexes for the string formats Pact has no matcher of its own for (all anchored; Rust's
@@ -49,7 +49,6 @@ FORMAT_REGEX: dict[str, str] = {
 
 #: Longest enum turned into a regex of alternatives (a longer one is matched by type).
 _MAX_ENUM = 64
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 # -- the neutral tree -------------------------------------------------------------------
@@ -113,32 +112,17 @@ def to_pact(node: Node) -> Any:
     return match.like(items, min=1) if node.each and items else items
 
 
-def json_path(parts: tuple[str | int, ...]) -> str:
-    """``("data", "lines", "*", "amount")`` -> ``$.data.lines[*].amount`` (Pact's notation:
-    a name that is not an identifier is quoted, ``$['a b']``)."""
-    out = "$"
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part == "*":
-            out += "[*]"
-        elif _IDENTIFIER.match(part):
-            out += "." + part
-        else:
-            out += "['" + part.replace("\\", "\\\\").replace("'", "\\'") + "']"
-    return out
-
-
 def walk_value(node: Node, base: tuple[str | int, ...] = ()
                ) -> Iterator[tuple[tuple[str | int, ...], Node]]:
-    """Every node of a tree with its path (array items of an ``each`` array under ``*``)."""
+    """Every node of a tree with its path (the items of an ``each`` array under
+    :data:`~accord.jsondoc.ANY_ITEM`, rendered ``[*]``)."""
     yield base, node
     if isinstance(node, Obj):
         for name, child in node.fields:
             yield from walk_value(child, (*base, name))
     elif isinstance(node, Arr):
         for index, item in enumerate(node.items):
-            yield from walk_value(item, (*base, "*" if node.each else index))
+            yield from walk_value(item, (*base, ANY_ITEM if node.each else index))
 
 
 # -- matchers from a schema ---------------------------------------------------------------
@@ -271,7 +255,7 @@ def _uniform(items: tuple[Node, ...]) -> Arr:
             return Leaf(node.value) if path in mixed else node
         if isinstance(node, Obj):
             return Obj(tuple((name, strip(child, (*path, name))) for name, child in node.fields))
-        return Arr(tuple(strip(i, (*path, "*" if node.each else n))
+        return Arr(tuple(strip(i, (*path, ANY_ITEM if node.each else n))
                          for n, i in enumerate(node.items)), node.each)
 
     return Arr(tuple(strip(item, ()) for item in items))
@@ -331,7 +315,7 @@ def rules_of(tree: PathTree, body: Node, base: tuple[str | int, ...],
             if node is not None:
                 inner = node.items if node.items is not None else node
             for index, item in enumerate(value.items):
-                visit(inner, item, (*path, "*" if value.each else index), use)
+                visit(inner, item, (*path, ANY_ITEM if value.each else index), use)
 
     visit(tree, body, base, None)
     return dict(sorted(out.items()))
