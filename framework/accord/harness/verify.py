@@ -631,12 +631,8 @@ def _provider(root: Path, system: System, target: Target) -> Iterator[Target]:
             _probe(system, "the provider-state URL", target.state_url)
         yield target
         return
-    try:
-        simulator: Any = importlib.import_module("accord.harness.simulator")
-    except ImportError:
-        raise _env_error(system, f"no simulator to verify {system.name!r} against locally",
-                         "this installation has no accord.harness.simulator: use "
-                         "--base-url URL or --env ENV") from None
+    from accord.harness import simulator
+
     with simulator.running(root, system.name) as handle:
         yield Target(target.environment, str(handle.base_url), str(handle.state_url),
                      dict(target.headers), target.secrets, simulator=True)
