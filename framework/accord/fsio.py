@@ -45,7 +45,7 @@ from accord.errors import LoadError, OutputError, UsageError
 
 __all__ = ["MAX_BYTES", "Problem", "display_path", "inside", "is_file", "is_stream", "lock_path",
            "locked", "make_dirs", "open_output", "probe", "read_bytes", "read_text", "remove",
-           "same_file", "spec_path", "swap_in", "write_bytes", "write_text"]
+           "same_file", "spec_path", "swap_in", "sync_folders", "write_bytes", "write_text"]
 
 
 def _max_bytes(raw: str | None) -> tuple[int, str]:
@@ -364,7 +364,10 @@ class _Atomic:
         with contextlib.suppress(OSError):
             os.fchmod(fd, keep)
 
-    def commit(self) -> None:
+    def commit(self, folders: set[str] | None = None) -> None:
+        """Flush, fsync and rename into place, then fsync the folder; with ``folders``, add
+        the folder to it instead, for the caller to sync once after its last commit
+        (:func:`sync_folders`)."""
         try:
             self.file.flush()
             os.fsync(self.file.fileno())
@@ -373,7 +376,10 @@ class _Atomic:
         except OSError as exc:
             self.discard()
             raise _write_error(self.shown, exc) from None
-        _fsync_dir(self.folder or ".")
+        if folders is None:
+            _fsync_dir(self.folder or ".")
+        else:
+            folders.add(self.folder or ".")
 
     def discard(self) -> None:
         with contextlib.suppress(OSError):
@@ -384,11 +390,14 @@ class _Atomic:
 
 @contextlib.contextmanager
 def open_output(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None,
-                display: str | None = None, buffering: int = -1) -> Iterator[IO[bytes]]:
+                display: str | None = None, buffering: int = -1,
+                folders: set[str] | None = None) -> Iterator[IO[bytes]]:
     """A binary file to write ``path`` through. A regular file is replaced atomically when the
     block ends without an exception (and left as it was otherwise), written through a buffer
     of ``buffering`` bytes (the default size when -1); a FIFO or a character device is written
-    into directly."""
+    into directly. With ``folders``, the folder of a replaced file is added to that set
+    instead of synced: the caller replacing several files calls :func:`sync_folders` after
+    the last (one folder sync for all)."""
     shown = display or os.fspath(path)
     target = _target(path, root, shown)
     if _streamed(target.mode):
@@ -413,7 +422,13 @@ def open_output(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | 
     except BaseException:
         atomic.discard()
         raise
-    atomic.commit()
+    atomic.commit(folders)
+
+
+def sync_folders(folders: set[str]) -> None:
+    """fsync each folder once (after the renames :func:`open_output` deferred to it)."""
+    for folder in sorted(folders):
+        _fsync_dir(folder)
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes, *,

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 from accord.diagnostics import Diagnostic
 from accord.workspace.contracts import ContractRegistry, load_contracts
 from accord.workspace.root import find_root
-from accord.workspace.systems import System, check_systems, load_systems
 
 if TYPE_CHECKING:
     from accord.check.endpoints import WorkspaceResolver
     from accord.codegen.examples import ExampleResult
     from accord.codegen.generator import GeneratedFile, GenerateResult
     from accord.mapping.loader import MappingSet
+    from accord.workspace.systems import System
 
 __all__ = ["Workspace", "load_workspace"]
 
@@ -39,6 +39,9 @@ class Workspace:
 
     @cached_property
     def _systems(self) -> tuple[dict[str, System], list[Diagnostic]]:
+        # here, not at import: `accord run` to a contract never loads the OpenAPI machinery
+        from accord.workspace.systems import load_systems
+
         return load_systems(self.root)
 
     @property
@@ -123,6 +126,8 @@ class Workspace:
         # finding here too, unless the checker already reported it at that line.
         seen = {(d.code, d.file, d.line) for d in diagnostics}
         diagnostics.extend(d for d in self.rendered[1] if (d.code, d.file, d.line) not in seen)
+        from accord.workspace.systems import check_systems
+
         diagnostics.extend(check_systems(*self._systems))
         diagnostics.extend(check_registry_bumps(self.contracts))
         diagnostics.extend(check_lifecycle(self.mappings, self.contracts))

@@ -24,7 +24,6 @@ from accord.project import Workspace, load_workspace
 from accord.runtime.stream import RunStats, run_files
 from accord.runtime.validate import compile_validator
 from accord.workspace.contracts import load_contracts
-from accord.workspace.systems import get_system
 
 if TYPE_CHECKING:
     from accord.check.endpoints import SchemaResolver
@@ -99,6 +98,8 @@ def target_schema(workspace: Workspace, target: dict[str, Any]) -> tuple[dict[st
         return (registry.bundle(contract.name, contract.version),
                 f"contract:{contract.name}@{contract.version}")
     if "system" in target:
+        from accord.workspace.systems import get_system
+
         system = get_system(workspace.systems, str(target["system"]))
         if "schema" in target:
             return system.schema(str(target["schema"])), \
@@ -121,6 +122,8 @@ def source_schema(workspace: Workspace, transformer: Any) -> tuple[dict[str, Any
         raise LoadError(f"{getattr(transformer, '__file__', transformer)!s} has no SOURCE: "
                         "regenerate it with `accord generate` to validate its input")
     if "system" in source and "operation" in source:
+        from accord.workspace.systems import get_system
+
         system = get_system(workspace.systems, str(source["system"]))
         schema = system.operation_response(str(source["operation"]))
         label = f"system:{system.name}/operation:{source['operation']}"

@@ -119,3 +119,22 @@ def test_an_unwritable_cache_is_no_error(root: Path, tmp_path: Path,
     except AccordError as exc:  # pragma: no cover - the failure this test guards against
         pytest.fail(f"an unwritable cache broke the run: {exc}")
     assert module.transform({"id": "d"}) == {"id": "d"}
+
+
+def test_a_vouched_module_is_compiled_once(root: Path, tmp_path: Path, no_render: None,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled code of a vouched module is kept beside its proof: the next run reads it
+    instead of compiling the module; an unreadable cached code is compiled again."""
+    assert load_transformer("t.deal", root=root).transform({"id": "a"}) == {"id": "a"}
+    cached = list((tmp_path / "cache").rglob("*.code"))
+    assert len(cached) == 1
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("compiled the module although its code was cached")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(provenance, "compile", refuse, raising=False)
+        assert load_transformer("t.deal", root=root).transform({"id": "b"}) == {"id": "b"}
+    cached[0].write_bytes(b"not marshal data")
+    assert load_transformer("t.deal", root=root).transform({"id": "c"}) == {"id": "c"}
+    assert cached[0].read_bytes() != b"not marshal data"  # compiled and kept again

@@ -46,7 +46,7 @@ def same(name: str, *args: Any) -> None:
 
 
 def test_fast_paths_are_bound() -> None:
-    for name in ("join", "to_string", "multiply", "add", "round", "format_date", "to_date",
+    for name in ("join", "to_string", "sum", "multiply", "add", "round", "format_date", "to_date",
                  "to_timestamp", "sha256", "uuid5", "lookup", "coalesce", "upper", "lower"):
         assert getattr(jmes, f"fn_{name}") is not FUNCTIONS[name].checked
 
@@ -70,6 +70,18 @@ def test_multiply_of_two(amount: Any, factor: Any) -> None:
 def test_round(amount: Any, places: Any) -> None:
     same("round", amount, places)
     same("round", amount)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(MONEY, max_size=5), MONEY, st.dictionaries(st.text(max_size=2), MONEY)))
+def test_sum(values: Any) -> None:
+    """ints and floats summed; a boolean, a string, a null or a non-array: the same error."""
+    same("sum", values)
+
+
+def test_sum_examples() -> None:
+    for values in ([], [1, 2], [1, 2.5], [True], [1, False], [1, None], ["1"], None, [[1]]):
+        same("sum", values)
 
 
 def test_round_examples() -> None:

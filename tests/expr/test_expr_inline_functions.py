@@ -23,6 +23,7 @@ EXPRESSIONS = [
     "lookup(`{\"x\": \"US\"}`, lookup(`{\"US\": \"x\"}`, a), b)",
     "coalesce(a, b)", "coalesce(a, b, 'z')", "coalesce(a)",
     "upper(coalesce(a, b))", "join(' ', [coalesce(a, b), 'x'])",
+    "join('/', [a, b])", "join('', [a, 'x', b])", "join(':', [a])",
 ]
 VALUES = st.one_of(
     st.text(max_size=6), st.sampled_from(["Head of X", " Manager ", "E-00123", "(555) 1-2",
@@ -71,6 +72,12 @@ def test_inline_functions_agree_with_the_reference(a: Any, b: Any) -> None:
 def test_the_common_case_is_pasted_inline() -> None:
     source = compile_expression("upper(trim(a, 'E-'))").source
     assert ".strip('E-')" in source and ".upper()" in source
-    assert "fn_lookup" not in compile_expression("lookup(`{\"x\": 1}`, a)").source.split(
+    # a table with no number-like key: one .get(), lookup() only for an array or object
+    lookup = compile_expression("lookup(`{\"x\": 1}`, a)").source
+    assert ".get(_t2, None)" in lookup and "fn_lookup" not in lookup.split("except TypeError")[0]
+    # a table with a number-like key: strings read directly, anything else through lookup()
+    assert "fn_lookup" not in compile_expression("lookup(`{\"1\": 1}`, a)").source.split(
         "else")[0]
+    # join() over a list of strings: concatenated, no list built
+    assert " + '/' + " in compile_expression("join('/', [a, b])").source
     assert "fn_coalesce" not in compile_expression("coalesce(a, b)").source

@@ -27,7 +27,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from accord import codes, fsio
-from accord.codegen.provenance import inputs_digest, remember, vouched
+from accord.codegen.provenance import compiled, inputs_digest, remember, vouched
 from accord.diagnostics import Diagnostic
 from accord.errors import AccordError, CodegenError, LoadError, UsageError
 
@@ -70,8 +70,10 @@ def import_file(path: Path) -> ModuleType:
     return module
 
 
-def _exec_text(text: str, path: Path) -> ModuleType:
-    """The module whose source is ``text`` (already verified), as if imported from ``path``."""
+def _exec_text(text: str, path: Path, inputs: str | None = None) -> ModuleType:
+    """The module whose source is ``text`` (already verified), as if imported from ``path``;
+    with ``inputs`` (the digest it was vouched for) its compiled code is cached beside the
+    proof, so a later run does not compile it again."""
     name = _module_name(path)
     filename = str(path.resolve())
     module = ModuleType(name)
@@ -79,7 +81,7 @@ def _exec_text(text: str, path: Path) -> ModuleType:
     linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
     sys.modules[name] = module
     try:
-        exec(compile(text, filename, "exec"), module.__dict__)
+        exec(compiled(inputs, text, filename), module.__dict__)
     except Exception as exc:
         sys.modules.pop(name, None)
         raise LoadError(f"{path}: the module fails to import ({type(exc).__name__}: {exc}); "
@@ -119,7 +121,7 @@ def verified_module(spec: MappingSpec, root: Path, lookups: dict[str, Lookup],
     text = fsio.read_text(path, root=root, display=display)
     inputs = inputs_digest(root)
     if vouched(inputs, text):
-        return _exec_text(text, path)
+        return _exec_text(text, path, inputs)
     try:
         expected = render_spec(spec, lookups, (resolver_for or _default_resolver)(root))
     except CodegenError as exc:
@@ -182,7 +184,7 @@ def open_module(path: Path, *, resolver_for: ResolverFor | None = None) -> Modul
         return import_file(path)
     known = _vouched_text(root, path)
     if known is not None:
-        return _exec_text(known, path)
+        return _exec_text(known[0], path, known[1])
     from accord.codegen.paths import output_path
     from accord.mapping.loader import load_mappings
 
@@ -196,9 +198,10 @@ def open_module(path: Path, *, resolver_for: ResolverFor | None = None) -> Modul
                   "run `accord check`, then `accord generate` (which removes orphans)")
 
 
-def _vouched_text(root: Path, path: Path) -> str | None:
+def _vouched_text(root: Path, path: Path) -> tuple[str, str] | None:
     """The text of the module at ``path`` when it is already proven to be what the workspace
-    at ``root`` generates as it is now (:mod:`accord.codegen.provenance`), else None."""
+    at ``root`` generates as it is now (:mod:`accord.codegen.provenance`), and the inputs
+    digest that proves it; else None."""
     try:
         text = fsio.read_text(path, root=root, display=fsio.display_path(path, root))
     except AccordError:
@@ -209,7 +212,8 @@ def _vouched_text(root: Path, path: Path) -> str | None:
     home = root / "generated" / Path(spec).parent.name / f"{Path(spec).stem}.py"
     if not os.path.exists(home) or not fsio.same_file(home, path):  # a copy elsewhere: orphan
         return None
-    return text if vouched(inputs_digest(root), text) else None
+    inputs = inputs_digest(root)
+    return (text, inputs) if inputs is not None and vouched(inputs, text) else None
 
 
 def _header_value(line: re.Pattern[str], text: str) -> str | None:
@@ -247,8 +251,8 @@ def _vouched_by_name(root: Path, name: str) -> ModuleType | None:
             found.append(path)
     if len(found) != 1:
         return None
-    text = _vouched_text(root, found[0])
-    return None if text is None else _exec_text(text, found[0])
+    known = _vouched_text(root, found[0])
+    return None if known is None else _exec_text(known[0], found[0], known[1])
 
 
 def _require(module: ModuleType, path: Path) -> ModuleType:

@@ -15,7 +15,7 @@ from typing import Any
 from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.errors import CodegenError, ExpressionError
-from accord.expr.literals import comment_text, py_literal
+from accord.expr.literals import comment_text, py_literal, text_keys
 from accord.jsondoc import ANY_ITEM, Location
 from accord.mapping.loader import parse_expression
 from accord.mapping.model import (
@@ -105,6 +105,10 @@ class RulePlan:
     on_miss: str = "'error'"
     required: bool = False
     write_null: bool = False  # the target admits null: a null result is written, not left out
+    #: the lookup in one dict read ("error", "passthrough" or "default"; see the template)
+    fast_lookup: str | None = None
+    never_null: bool = False  # the value written can never be null (no test before writing)
+    number_keys: bool = False  # the table has number-like keys: an int is read by its text
     scope: str | None = None  # function mapping one item (each)
     inline: ScopePlan | None = None  # or: the item's rules, pasted into the loop (each)
     base: str | None = None  # literal tuple: the array an each's filter takes items from
@@ -147,9 +151,45 @@ class ModulePlan:
     key: Code | None
     key_rule: str
     key_parts: str | None = None  # literal tuple: the paths the key is built from
+    key_guard: str | None = None  # condition: every key part present and not null (on data)
+    key_path: str | None = None  # the key is one path: its subscripts on data (``data['id']``)
     key_reads: str = "()"
     when_rule: str = "None"  # literal "mappings/x.yaml:9": the spec's `when`
     when_reads: str = "()"
+
+
+#: functions whose value is never null (they return their type or raise)
+_NEVER_NULL_FUNCTIONS = frozenset(("join", "to_string", "length", "type", "keys",
+                                   "values", "contains", "starts_with", "ends_with"))
+
+
+def _never_null(ast: Any) -> bool:
+    """Whether the expression's value is never null (then a rule writes it without testing):
+    a non-null literal, ``==``, ``!=`` and ``!``, a function that returns its type or raises,
+    ``lookup()`` of a table
+    with no null value and a default that is never null, ``a || b`` and ``coalesce(..., b)``
+    with ``b`` never null."""
+    if not isinstance(ast, dict):
+        return False
+    kind, children = ast.get("type"), ast.get("children") or []
+    if kind == "literal":
+        return ast.get("value") is not None
+    if kind == "or_expression":
+        return _never_null(children[-1])
+    if kind == "not_expression" or (kind == "comparator" and ast.get("value") in ("eq", "ne")):
+        return True  # a boolean (ordering comparisons give null on non-numbers)
+    if kind != "function_expression":
+        return False
+    name = ast.get("value")
+    if name in _NEVER_NULL_FUNCTIONS:
+        return True
+    if name == "coalesce":
+        return bool(children) and _never_null(children[-1])
+    if name == "lookup" and len(children) == 3:
+        table = children[0]
+        return (table.get("type") == "literal" and isinstance(table.get("value"), dict)
+                and None not in table["value"].values() and _never_null(children[2]))
+    return False
 
 
 def _subset_base(ast: Any) -> tuple[str, ...] | None:
@@ -342,6 +382,45 @@ class _Planner:
         self.table_names[table.name] = const
         return const
 
+    def lookup_form(self, rule: FieldRule) -> tuple[str | None, bool]:
+        """How the rule's lookup is written: ``"error"`` (no default: a subscript, anything
+        but a string key goes to ``_m.lookup``), ``"passthrough"`` or ``"default"`` (a default
+        applied to null: ``.get(value, <miss>)``, when no key of the table is the JSON text of
+        a number or boolean, so a number misses as ``_m.lookup`` would find), or None (the
+        general form). And whether the value written is never null (a ``default`` lookup with
+        a non-null default and no null in the table)."""
+        if rule.lookup is None or rule.expr is None or rule.default_on is not DefaultOn.NULL:
+            return None, False
+        table = self.table_values(rule)
+        if table is None:
+            return None, False
+        on_miss = rule.on_miss or OnMiss.ERROR
+        if not rule.has_default:
+            if on_miss is OnMiss.ERROR:
+                return "error", False
+            if on_miss is OnMiss.PASSTHROUGH and text_keys(table):
+                return "passthrough", False
+            return None, False
+        never_null = (on_miss is OnMiss.DEFAULT and rule.default is not None
+                      and None not in table.values())
+        if on_miss is OnMiss.DEFAULT and text_keys(table):
+            return "default", never_null
+        return None, never_null
+
+    def table_values(self, rule: FieldRule) -> dict[str, Any] | None:
+        """The values of the rule's (composed) table, as generated; None when a table is
+        missing (:meth:`table` reports it)."""
+        ref = rule.lookup
+        if ref is None:
+            return None
+        tables = [step.inline if step.inline is not None else self.lookups.get(step.name or "")
+                  for step in ref.steps]
+        if any(table is None for table in tables):
+            return None
+        table = compose_lookups([t for t in tables if t is not None],
+                                passthrough=rule.on_miss is OnMiss.PASSTHROUGH)
+        return {str(k): v for k, v in table.values.items()}
+
     def rule(self, rule: Rule, targets: _Targets) -> RulePlan:
         location = f"{self.spec.display}:{rule.line}"
         if self.shared is not None:  # a rule under a `when` computes nothing later ones read
@@ -385,6 +464,7 @@ class _Planner:
                             reads=py_literal(tuple(dict.fromkeys(read))), **common)
         names = pure = None
         expr = None
+        fast_lookup, never_null = self.lookup_form(rule)
         when = self.code(rule.when, condition=True) if rule.when else None
         read = list(reads(parse_expression(rule.when, self.spec.display)[0])) \
             if rule.when else []
@@ -395,11 +475,14 @@ class _Planner:
                 names = reads(ast)[0]
             read.extend(reads(ast))
             expr = self.reused(rule.expr) or self.code(rule.expr)
+            never_null = never_null or (rule.lookup is None and _never_null(ast))
         present = None
         if rule.has_default and rule.default_on is DefaultOn.MISSING and pure is not None:
             present = py_literal(pure)
         return RulePlan(
             kind="field", path=py_literal(tuple(names or ())), expr=expr, when=when,
+            fast_lookup=fast_lookup, never_null=never_null,
+            number_keys=not text_keys(self.table_values(rule) or {}),
             default=py_literal(rule.default) if rule.has_default else None,
             default_on=rule.default_on.value, present=present, lookup=self.table(rule),
             on_miss=py_literal((rule.on_miss or OnMiss.ERROR).value),
@@ -485,6 +568,19 @@ def rule_index(spec: MappingSpec) -> dict[Location, tuple[str, Location]]:
     return index
 
 
+def _key_guard(parts: tuple[tuple[str, ...], ...]) -> str | None:
+    """``data['order']['id'] is not None and ...``: every part of the key read by subscript
+    (a missing key or a non-object on the way raises KeyError or TypeError, which the module
+    takes as "not whole"), so a whole key costs no call; None when there are no parts."""
+    if not parts:
+        return None
+    return " and ".join(f"{_subscripts(part)} is not None" for part in parts)
+
+
+def _subscripts(path: tuple[str, ...]) -> str:
+    return "data" + "".join(f"[{py_literal(name)}]" for name in path)
+
+
 def _scope_order(scope: ScopePlan) -> int:
     """``transform`` first, then ``_map_1``, ``_map_2``, ..."""
     return 0 if scope.name == "transform" else int(scope.name.rsplit("_", 1)[1])
@@ -530,6 +626,9 @@ def build_plan(spec: MappingSpec, lookups: dict[str, Lookup], digest: str,
         key=key,
         key_rule=py_literal(f"{spec.display}:{key_line}"),
         key_parts=py_literal(parts) if parts else None,
+        key_guard=_key_guard(parts),
+        key_path=_subscripts(parts[0]) if key_ast is not None and len(parts) == 1
+        and pure_path(key_ast) == parts[0] else None,
         key_reads=py_literal(reads(key_ast)) if key_ast is not None else "()",
         when_rule=py_literal(f"{spec.display}:{spec.when.line}") if spec.when else "None",
         when_reads=py_literal(reads(when_ast)) if when_ast is not None else "()",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord.errors import ExpressionError
-from accord.expr.literals import comment_text, py_literal
+from accord.expr.literals import comment_text, py_literal, text_keys
 from accord.expr.parse import Node, function_column
 from accord.runtime import jmes
 from accord.runtime.jmes import FUNCTIONS, Function
@@ -161,11 +161,25 @@ def path_key(names: list[str] | tuple[str, ...]) -> str:
     return repr(tuple(names))
 
 
+#: nodes whose children are evaluated on the same current value as the node itself
+_SAME_CURRENT = frozenset(("function_expression", "comparator", "or_expression",
+                           "and_expression", "not_expression", "multi_select_list",
+                           "multi_select_dict", "key_val_pair"))
+
+
 def path_prefixes(node: Node) -> list[str]:
-    """The :func:`path_key` of every proper prefix of a pure path expression (``a.b.c``:
-    ``a`` and ``a.b``); nothing for other expressions."""
+    """The :func:`path_key` of every proper prefix of the pure paths the expression reads from
+    its current value (``a.b.c``: ``a`` and ``a.b``), also as function arguments, operands of
+    comparisons and ``||``/``&&``/``!``, and elements of multi-selects (``coalesce(c.x,
+    c.y)``: ``c`` twice); not inside projections, filters or ``&`` references, which read
+    other values."""
     names = _field_names(node)
-    return [path_key(names[:length]) for length in range(1, len(names))]
+    if names:
+        return [path_key(names[:length]) for length in range(1, len(names))]
+    if node.get("type") not in _SAME_CURRENT:
+        return []
+    return [key for child in node.get("children", ()) if isinstance(child, dict)
+            and child.get("type") != "expref" for key in path_prefixes(child)]
 
 
 def filter_keys(node: Node) -> list[str]:
@@ -691,13 +705,23 @@ class Emitter:
             rest = [self.operand(self.visit(child, current)) for child in node["children"][1:]]
             key = rest[0]
             default = rest[1] if len(rest) > 1 else "None"
+            if text_keys(node["children"][0]["value"]):  # any key but an array or object:
+                result = self.tmp()                     # .get() gives lookup()'s value
+                self.emit("try:")
+                self.emit(f"    {result} = {table}.get({key}, {default})")
+                self.emit("except TypeError:  # an array or object: lookup() explains")
+                self.emit(f"    {result} = _j.fn_lookup({table}, {', '.join(rest)})")
+                return result
+            null = "" if _is_constant(key) else f"else {default} if {key} is None "
             return (f"({table}.get({key}, {default}) if type({key}) is str "
-                    f"else _j.fn_lookup({table}, {', '.join(rest)}))")
+                    f"{null}else _j.fn_lookup({table}, {', '.join(rest)}))")
         if (name == "join" and name not in self.extra and count == 2
                 and node["children"][0]["type"] == "literal"
                 and isinstance(node["children"][0]["value"], str)):
-            return self._join(py_literal(node["children"][0]["value"]),
-                              self.operand(self.visit(node["children"][1], current)))
+            glue = py_literal(node["children"][0]["value"])
+            if node["children"][1]["type"] == "multi_select_list":
+                return self._join_list(glue, node["children"][1], current)
+            return self._join(glue, self.operand(self.visit(node["children"][1], current)))
         arguments = []
         for position, child in enumerate(node["children"]):
             if position == 0 and _read_only_table(name, child):
@@ -784,6 +808,23 @@ class Emitter:
                   f"else _j.fn_join({glue}, {values})")
         self.emit("except TypeError:  # an element is not a string: join() explains")
         self.emit(f"    {result} = _j.fn_join({glue}, {values})")
+        return result
+
+    def _join_list(self, glue: str, node: Node, current: str) -> str:
+        """``join('<glue>', [a, b, ...])``: the strings concatenated, without building the
+        list, when every element is a string; ``_j.fn_join`` on the list (its value or error)
+        otherwise, and on null when ``current`` is null (the list is null then)."""
+        result = self.tmp()
+        with self.nested() as lines:
+            items = [self.operand(self.visit(child, current)) for child in node["children"]]
+        strings = " and ".join(f"type({item}) is str" for item in items)
+        joined = f" + {glue} + ".join(items) if glue != "''" else " + ".join(items)
+        self.emit(f"if {current} is None:")
+        self.emit(f"    {result} = _j.fn_join({glue}, None)")
+        self.emit("else:")
+        self.lines.extend(lines)
+        self.emit(f"    {result} = ({joined} if {strings} "
+                  f"else _j.fn_join({glue}, [{', '.join(items)}]))")
         return result
 
     def _money_text(self, node: Node, current: str) -> str | None:

@@ -7,12 +7,28 @@ comment line.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 from accord.errors import CodegenError
 
-__all__ = ["LINE_BREAKS", "comment_text", "py_literal"]
+__all__ = ["LINE_BREAKS", "comment_text", "py_literal", "text_keys"]
+
+
+def text_keys(table: dict[str, Any]) -> bool:
+    """No key of the lookup ``table`` is the JSON text of a number or a boolean (``"1"``,
+    ``"2.5"``, ``"true"``). A number or boolean is looked up by that text, so with such a
+    table it always misses, and generated code may read the table with ``dict.get`` without
+    testing the value's type first."""
+    for key in table:
+        try:
+            value = json.loads(key)
+        except ValueError:
+            continue
+        if isinstance(value, int | float):  # bool is an int
+            return False
+    return True
 
 
 def py_literal(value: Any) -> str:

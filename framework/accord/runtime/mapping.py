@@ -75,6 +75,17 @@ def has_path(record: Any, path: tuple[str, ...]) -> bool:
 
 
 def _key(value: Any) -> str:
+    """The table key a value is looked up by: a string itself, a number or boolean by its
+    JSON text (what ``json.dumps`` writes, without its cost for the common types)."""
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return int.__repr__(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float and value - value == 0:  # finite (inf - inf and nan - nan are nan)
+        return float.__repr__(value)
     return value if isinstance(value, str) else json.dumps(value)
 
 

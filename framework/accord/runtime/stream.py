@@ -31,7 +31,7 @@ from accord import fsio
 from accord.errors import LoadError, TransformError, UsageError
 from accord.jsondoc import Location
 from accord.runtime.deadletter import DeadLetter, DeadLetterWriter, ErrorClass, rule_for_output
-from accord.runtime.jsonl import MalformedLine, dumps_line, loads_line
+from accord.runtime.jsonl import MalformedLine, dumps_line, fast_dumps_line, loads_line
 from accord.runtime.readers import detect_format, limit_records, record_lines
 from accord.runtime.validate import Validator
 
@@ -45,6 +45,8 @@ _PROGRESS_EVERY = 2048
 #: Read and write buffer of the files a run streams (1 MiB: +13% records/s end to end against
 #: the 8 KiB default, measured on 14 KB records).
 BUFFER = 1 << 20
+#: first bytes of a line that may be blank (whitespace only, or empty)
+_BLANK_START = frozenset((b"", b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c"))
 
 
 class Transformer(Protocol):
@@ -135,18 +137,23 @@ def run_stream(
     #: a generated module's output path -> (rule, source path): names them for a violation
     rules: dict[Location, tuple[str, Location]] | None = getattr(transformer, "RULES", None)
     write = out.write
+    fast_dumps = fast_dumps_line
+    # the validator's compiled check itself (no wrapper call per record; a value JSON cannot
+    # hold raises ValueError: invalid, as Validator.is_valid says)
+    is_valid = validator.compiled_is_valid if validator is not None else None
     stats = RunStats()
     started = time.perf_counter()
     bytes_read = 0
     line_number = 0
+    read = written = skipped = 0  # counted in locals, stored in stats at the end
     for line in lines:
         line_number += 1
         bytes_read += len(line)
         if progress is not None and line_number % _PROGRESS_EVERY == 0:
-            progress(stats.read, bytes_read)
-        if not line.strip():
+            progress(read, bytes_read)
+        if line[:1] in _BLANK_START and not line.strip():  # strip() copies: only when blank-ish
             continue
-        stats.read += 1
+        read += 1
         try:
             record = loads_line(line)
         except MalformedLine as exc:
@@ -165,7 +172,7 @@ def run_stream(
         stage = "applies()"
         try:
             if not applies(record):
-                stats.skipped += 1
+                skipped += 1
                 continue
             stage = "transform()"
             result = transform(record)
@@ -175,9 +182,13 @@ def run_stream(
         except Exception as exc:  # any failure of one record is a dead letter, not a crash
             letters.write(_failure(exc, stage, line_number, record))
             continue
-        if validator is not None:
+        if is_valid is not None and validator is not None:
             body = result["record"] if with_key else result
-            if not validator.is_valid(body):
+            try:
+                valid = is_valid(body)
+            except ValueError:  # a value JSON cannot hold (a set, a Decimal, a non-str key)
+                valid = False
+            if not valid:
                 violations = validator.errors(body)
                 first = violations[0] if violations else None
                 where = first.location if first else ()
@@ -191,18 +202,22 @@ def run_stream(
                     target=where, violations=violations))
                 continue
         try:
-            encoded = dumps_line(result)
+            try:
+                encoded = fast_dumps(result)
+            except TypeError:  # orjson cannot: the standard library may (or says why not)
+                encoded = dumps_line(result)
         except (TypeError, ValueError) as exc:
             letters.write(DeadLetter(line_number, ErrorClass.MAPPING_ERROR,
                                      f"output is not JSON: {exc}", (), None, record))
             continue
         write(encoded)
-        stats.written += 1
+        written += 1
+    stats.read, stats.written, stats.skipped = read, written, skipped
     stats.dead = letters.count
     stats.dead_by_class = dict(letters.by_class)
     stats.seconds = time.perf_counter() - started
     if progress is not None:
-        progress(stats.read, bytes_read)
+        progress(read, bytes_read)
     return stats
 
 
@@ -211,7 +226,9 @@ def _atomic_outputs(*paths: Path) -> Iterator[list[IO[bytes]]]:
     """One writer per path (:func:`accord.fsio.open_output`: a regular file is replaced
     atomically only if the block succeeds; a FIFO or device is written into), each held under
     a cross-process lock so that a second run to the same output refuses instead of mixing."""
+    folders: set[str] = set()  # where outputs were replaced: synced once, after the last
     with contextlib.ExitStack() as stack:
+        stack.callback(fsio.sync_folders, folders)  # registered first: runs last
         for path in paths:
             if not _is_stdio(path) and not fsio.is_stream(path):
                 stack.enter_context(fsio.locked(
@@ -221,7 +238,7 @@ def _atomic_outputs(*paths: Path) -> Iterator[list[IO[bytes]]]:
         if any(_is_stdio(path) for path in paths):
             stack.callback(sys.stdout.buffer.flush)
         yield [sys.stdout.buffer if _is_stdio(path)
-               else stack.enter_context(fsio.open_output(path, buffering=BUFFER))
+               else stack.enter_context(fsio.open_output(path, buffering=BUFFER, folders=folders))
                for path in paths]
 
 

@@ -68,6 +68,12 @@ class Validator:
         except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
             raise LoadError(f"the target schema is not a valid JSON Schema: {exc}") from None
 
+    @property
+    def compiled_is_valid(self) -> Any:
+        """The compiled check itself, for a hot loop: ``f(instance) -> bool``; it raises
+        ValueError for a value JSON cannot hold (:meth:`is_valid` says False then)."""
+        return self._compiled.is_valid
+
     def is_valid(self, instance: Any) -> bool:
         try:
             return bool(self._compiled.is_valid(instance))
