@@ -103,10 +103,28 @@ def test_a_key_with_a_missing_or_null_part_is_a_data_quality_failure(
     ("join('|', [to_string(id), updated || ''])", {"id": 7, "updated": "t"}, "7|t"),
     ("[id, src]", {"id": 1, "src": "s"}, '[1,"s"]'),
     ("coalesce(id, src)", {"src": "s"}, "s"),
+    # one path, and a join of paths: read by subscript, concatenated when all are strings
+    ("a.id", {"a": {"id": "k"}}, "k"),
+    ("a.id", {"a": {"id": 5}}, "5"),
+    ("join('|', [id, a.src])", {"id": "x", "a": {"src": "s"}}, "x|s"),
+    ("join('', [id, src])", {"id": "x", "src": "s"}, "xs"),
 ])
 def test_a_key_with_every_part_present(tmp_path: Path, key: str, record: dict[str, Any],
                                        expected: str) -> None:
     assert _keyed(tmp_path, key).key(record) == expected
+
+
+@pytest.mark.parametrize("record", [{"id": 1, "src": "s"}, {"id": ["x"], "src": ["y"]},
+                                    {"id": "x", "src": {"a": 1}}])
+def test_a_joined_key_of_non_strings_fails_as_join_does(tmp_path: Path,
+                                                        record: dict[str, Any]) -> None:
+    """The concatenation is taken only for strings: two lists (which ``+`` would join) or a
+    number give join()'s own error, located at the key's line."""
+    mod = _keyed(tmp_path, "join('', [id, src])")
+    with pytest.raises(TransformError) as caught:
+        mod.key(record)
+    assert caught.value.rule == "mappings/flow/spec.yaml:6"
+    assert "join" in caught.value.message
 
 
 def test_an_array_key_with_a_null_part_computed_by_a_function(tmp_path: Path) -> None:

@@ -153,6 +153,8 @@ class ModulePlan:
     key_parts: str | None = None  # literal tuple: the paths the key is built from
     key_guard: str | None = None  # condition: every key part present and not null (on data)
     key_path: str | None = None  # the key is one path: its subscripts on data (``data['id']``)
+    #: the key is ``join('<glue>', [paths])``: the parts' subscripts concatenated with the glue
+    key_concat: str | None = None
     key_reads: str = "()"
     when_rule: str = "None"  # literal "mappings/x.yaml:9": the spec's `when`
     when_reads: str = "()"
@@ -577,6 +579,24 @@ def _key_guard(parts: tuple[tuple[str, ...], ...]) -> str | None:
     return " and ".join(f"{_subscripts(part)} is not None" for part in parts)
 
 
+def _key_concat(ast: Any, parts: tuple[tuple[str, ...], ...]) -> str | None:
+    """``data['a'] + ':' + data['b']`` for a key ``join(':', [a, b])`` whose elements are
+    the key parts, each a path: when every part is a string (else KeyError, TypeError or a
+    value that is not a string: the module takes the general path) that is the key."""
+    if not (isinstance(ast, dict) and ast.get("type") == "function_expression"
+            and ast.get("value") == "join" and len(ast.get("children") or ()) == 2):
+        return None
+    glue, values = ast["children"]
+    if glue.get("type") != "literal" or not isinstance(glue.get("value"), str) \
+            or values.get("type") != "multi_select_list":
+        return None
+    paths = [pure_path(child) for child in values.get("children") or ()]
+    if not paths or any(path is None for path in paths) or tuple(paths) != parts:
+        return None
+    joiner = f" + {py_literal(glue['value'])} + " if glue["value"] else " + "
+    return joiner.join(_subscripts(path) for path in paths if path is not None)
+
+
 def _subscripts(path: tuple[str, ...]) -> str:
     return "data" + "".join(f"[{py_literal(name)}]" for name in path)
 
@@ -627,6 +647,7 @@ def build_plan(spec: MappingSpec, lookups: dict[str, Lookup], digest: str,
         key_rule=py_literal(f"{spec.display}:{key_line}"),
         key_parts=py_literal(parts) if parts else None,
         key_guard=_key_guard(parts),
+        key_concat=_key_concat(key_ast, parts) if key_ast is not None else None,
         key_path=_subscripts(parts[0]) if key_ast is not None and len(parts) == 1
         and pure_path(key_ast) == parts[0] else None,
         key_reads=py_literal(reads(key_ast)) if key_ast is not None else "()",
