@@ -18,7 +18,8 @@ def invoke(*args: str) -> tuple[int, str]:
 
 def test_reference_workspace_passes_every_stage(reference_workspace: Path) -> None:
     results = run_pipeline(load_workspace(reference_workspace))
-    assert [r.name for r in results] == ["check", "generated", "examples", "pacts"]
+    assert [r.name for r in results] == ["check", "generated", "examples", "pacts", "verify",
+                                         "properties", "fuzz"]
     assert all(r.ok for r in results), [d.format() for r in results for d in r.diagnostics]
     code, out = invoke("pipeline", str(reference_workspace))
     assert code == 0, out
@@ -56,3 +57,24 @@ def test_examples_for_an_unknown_mapping_is_a_usage_error(reference_workspace: P
     assert code == 2
     assert "no mapping named 'harvest.time'" in out
     assert "harvest.time_entry_to_time_entry" in out
+
+
+def test_a_changed_type_in_a_description_fails_verify_naming_the_rule(
+        reference_workspace: Path) -> None:
+    """The verify stage runs the pacts against simulators built from the descriptions: once
+    Xero's description types InvoiceNumber as an integer, the simulator refuses the create
+    request the outbound mapping makes, and the stage fails naming the rule."""
+    api = reference_workspace / "contracts/systems/xero_accounting/openapi.yaml"
+    lines = api.read_text().splitlines(keepends=True)
+    start = lines.index("    Invoice:\n")
+    at = next(i for i in range(start, len(lines)) if lines[i] == "        InvoiceNumber:\n")
+    assert lines[at + 2] == "          type: string\n"
+    lines[at + 2] = "          type: integer\n"
+    api.write_text("".join(lines))
+    results = {r.name: r for r in run_pipeline(load_workspace(reference_workspace),
+                                               only=["verify"])}
+    verify = results["verify"]
+    assert not verify.ok and "5/6 pact(s) verified" in verify.detail
+    spec = "mappings/invoice-to-status/xero_invoice.yaml"
+    assert any(d.code == "ACC740" and d.file == spec for d in verify.diagnostics), \
+        [d.format() for d in verify.diagnostics]

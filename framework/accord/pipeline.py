@@ -8,7 +8,13 @@ Stages, in order, each reporting its findings without stopping the others:
 3. **examples** — every mapping's golden examples pass through its transformer;
 4. **pacts** — ``generated/pacts/`` is what the mappings derive now
    (:func:`accord.harness.pacts.run_pacts` with ``check``: each pact proved on the consumer
-   side, then byte-compared).
+   side, then byte-compared);
+5. **verify** — every system's pacts verified against its simulator (``accord verify SYSTEM
+   --env local``), each result recorded in the verification matrix;
+6. **properties** — generated records through every transformer (``accord test properties``,
+   bounded: :data:`PROPERTY_EXAMPLES` records a mapping, seed 0);
+7. **fuzz** — Schemathesis against every simulator on the operations the mappings use
+   (``accord fuzz SYSTEM``, bounded: :data:`FUZZ_EXAMPLES` examples an operation, seed 0).
 
 The result is a list of :class:`StageResult`; the pipeline passes when every stage does.
 """
@@ -68,12 +74,78 @@ def _pacts(ws: Workspace) -> tuple[str, list[Diagnostic]]:
     return f"{len(result.files)} pact(s) compared byte for byte", result.diagnostics
 
 
+#: bounds of the pipeline's property and fuzz stages: enough to exercise every mapping and
+#: operation on each run; `accord test properties` / `accord fuzz` go deeper on demand
+PROPERTY_EXAMPLES = 12
+FUZZ_EXAMPLES = 5
+
+
+def _pact_providers(ws: Workspace) -> list[str]:
+    """The systems some pact in ``generated/pacts`` names as its provider."""
+    from accord.harness.pact_source import PACTS_DIR, load_pacts
+
+    if not (ws.root / PACTS_DIR).is_dir():
+        return []
+    found = []
+    for name in sorted(ws.systems):
+        try:
+            load_pacts(ws.root, name)
+        except AccordError as exc:
+            if any(d.code != codes.VERIFY_NO_PACTS for d in exc.diagnostics):
+                raise
+            continue
+        found.append(name)
+    return found
+
+
+def _verify(ws: Workspace) -> tuple[str, list[Diagnostic]]:
+    from accord.harness.verify import verify_system  # here: pact loads its Rust core
+
+    diags: list[Diagnostic] = []
+    pacts = passed = 0
+    systems = _pact_providers(ws)
+    for name in systems:
+        report = verify_system(ws.root, name, environment="local")
+        pacts += len(report.results)
+        passed += sum(r.outcome == "passed" for r in report.results)
+        diags.extend(report.diagnostics())
+    return (f"{passed}/{pacts} pact(s) verified against the simulators of "
+            f"{len(systems)} system(s)"), diags
+
+
+def _properties(ws: Workspace) -> tuple[str, list[Diagnostic]]:
+    from accord.harness.properties import check_properties  # here: hypothesis loads
+
+    results, diags = check_properties(ws, max_examples=PROPERTY_EXAMPLES, seed=0)
+    failed = sum(r.diagnostic is not None for r in results)
+    return (f"{len(results) - failed}/{len(results)} mapping(s) held on "
+            f"{PROPERTY_EXAMPLES} generated records each"), diags
+
+
+def _fuzz(ws: Workspace) -> tuple[str, list[Diagnostic]]:
+    from accord.harness.fuzz import fuzz  # here: schemathesis loads
+
+    diags: list[Diagnostic] = []
+    operations = failed = 0
+    systems = sorted(ws.systems)
+    for name in systems:
+        result = fuzz(ws, name, max_examples=FUZZ_EXAMPLES, seed=0)
+        operations += len(result.operations)
+        failed += sum(1 for op in result.operations if op.failures)
+        diags.extend(result.diagnostics(ws.systems[name].display))
+    return (f"{operations - failed}/{operations} operation(s) of {len(systems)} simulator(s) "
+            f"passed Schemathesis"), diags
+
+
 #: (name, title, stage function)
 STAGES: list[tuple[str, str, Callable[[Workspace], tuple[str, list[Diagnostic]]]]] = [
     ("check", "contracts, systems and mappings check clean", _check),
     ("generated", "generated code is fresh", _generated),
     ("examples", "golden examples pass", _examples),
     ("pacts", "derived pacts are fresh", _pacts),
+    ("verify", "pacts verify against the simulators", _verify),
+    ("properties", "transformers hold on generated records", _properties),
+    ("fuzz", "simulators pass Schemathesis", _fuzz),
 ]
 
 

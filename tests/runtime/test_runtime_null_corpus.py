@@ -107,4 +107,5 @@ def test_the_corpus_passes_the_pipeline(corpus: Path) -> None:
     _generate(corpus)
     stages = run_pipeline(load_workspace(corpus))
     assert [(s.name, s.ok) for s in stages] == [
-        ("check", True), ("generated", True), ("examples", True), ("pacts", True)], stages
+        ("check", True), ("generated", True), ("examples", True), ("pacts", True),
+        ("verify", True), ("properties", True), ("fuzz", True)], stages

@@ -32,8 +32,9 @@ from accord.project import load_workspace
 @handle_errors()
 def pipeline(workspace: str | None, legacy_path: str | None, stages: tuple[str, ...],
              fmt: str) -> None:
-    """Run the governed pipeline over the workspace: check, generated code is fresh,
-    golden examples pass, derived pacts are fresh. Exit 1 if any stage has findings."""
+    """Run the governed pipeline over the workspace: check, generated code and pacts are
+    fresh, golden examples pass, pacts verify against the simulators, property tests and
+    bounded fuzzing pass. Exit 1 if any stage has findings."""
     loaded = load_workspace(workspace_path(workspace, legacy_path))
     progress = (lambda name, title: click.echo(style(f"» {name}: {title} …", dim=True), err=True)) \
         if fmt == "text" else None
