@@ -487,6 +487,78 @@ PYTEST_WORKSPACE = _code(
     'set accord_workspace (pytest ini options) to the folder holding contracts/, relative '
     'to the ini file',
 )
+# -- promotion -------------------------------------------------------------------------------
+GATE_NOT_VERIFIED = _code(
+    'ACC500', 'promoting to released needs every pact involving the version verified',
+    'run `accord verify SYSTEM --env ENV` for each pact listed, or waive with '
+    '`--waive verification --reason TEXT`',
+)
+WAIVER_NEEDS_REASON = _code(
+    'ACC501', 'a waiver without a reason (or a reason without a waiver)',
+    'give both: `--waive verification --reason "why this release may ship unverified"`',
+)
+WAIVER_NOT_APPLICABLE = _code(
+    'ACC502', 'a waived criterion does not guard this promotion',
+    'waive only a criterion of the target status (verification guards --to released)',
+)
+# -- the contract-testing harness: the verification matrix ---------------------------------
+PACT_UNREADABLE = _code(
+    'ACC750', 'a pact file under generated/pacts/ cannot be read or has no metadata.accord',
+    'regenerate the pacts (`accord pacts`); they are derived, never written by hand',
+)
+NOT_VERIFIED = _code(
+    'ACC751', 'a pact involving the contract version was never verified against the environment',
+    'run `accord verify SYSTEM --env ENV`',
+)
+VERIFICATION_FAILED = _code(
+    'ACC752', "a pact's latest verification against the environment failed",
+    'fix the provider or the mapping rule named in the mismatch, then verify again',
+)
+PACT_CHANGED = _code(
+    'ACC753', 'the pact changed since it was last verified (its sha256 differs)',
+    'verify the current pact: `accord verify SYSTEM --env ENV`',
+)
+PACT_MISSING = _code(
+    'ACC754', 'a mapping talks to a system with the contract version, but no pact names it',
+    'run `accord pacts` and commit generated/pacts/',
+)
+VERIFICATION_INVALID = _code(
+    'ACC755', 'a verification result that cannot be recorded',
+    'outcome is passed or failed, verified_at an ISO 8601 time with a zone, paths relative',
+)
+NOTHING_TO_VERIFY = _code(
+    'ACC756', 'no pact involves the contract version: nothing to verify',
+    'nothing to do; a mapping that talks to a system with this version would bring a pact',
+)
+# -- the workspace database ----------------------------------------------------------------
+DATABASE_URL_INVALID = _code(
+    'ACC800', 'ACCORD_DATABASE_URL is not a database URL accord supports',
+    'use postgresql://USER@HOST:PORT/DB (PostgreSQL), or unset it for SQLite in .accord/',
+)
+DATABASE_UNREACHABLE = _code(
+    'ACC801', 'the database cannot be reached or refused the connection',
+    'check the host, port, user, database name and that the server runs',
+)
+DATABASE_NOT_SQLITE = _code(
+    'ACC802', 'the workspace database file is not a SQLite database (or cannot be opened)',
+    'move .accord/accord.db away; accord creates a new one (the matrix starts empty)',
+)
+DATABASE_NEWER = _code(
+    'ACC803', 'the database was migrated by a newer accord',
+    'upgrade accord, or point ACCORD_DATABASE_URL at another database',
+)
+MIGRATION_CHANGED = _code(
+    'ACC804', 'a migration applied to the database differs from this accord\'s',
+    'migrations are append-only: restore the original, add a new numbered one',
+)
+MIGRATION_FAILED = _code(
+    'ACC805', 'a schema migration failed (nothing of it was applied)',
+    'fix the cause shown (permissions: the user needs CREATE on the database)',
+)
+DATABASE_QUERY_FAILED = _code(
+    'ACC806', 'a query of the workspace database failed',
+    'check the database is writable and not full; the message says why',
+)
 # -- the pipeline --------------------------------------------------------------------------
 STAGE_FAILED = _code('ACC900', 'a pipeline stage could not run', 'fix the error shown')
 

@@ -25,6 +25,7 @@ __all__ = [
     "LoadError",
     "OutputError",
     "PromotionError",
+    "StoreError",
     "TransformError",
     "UsageError",
     "VerificationError",
@@ -159,6 +160,12 @@ class VerificationError(AccordError):
     """A contract test (pact, schemathesis, property) failed."""
 
     exit_code = EXIT_FINDINGS
+
+
+class StoreError(AccordError):
+    """The workspace database cannot be used: a bad ``ACCORD_DATABASE_URL``, a server that
+    cannot be reached, a file that is not a database, a failed migration. Exit 2: the input
+    (the configuration) is wrong, not a finding. Messages never carry a password."""
 
 
 class PromotionError(AccordError):
