@@ -14,6 +14,7 @@ from accord.gate import promote
 from accord.project import load_workspace
 from accord.workspace.lock import RegistryLock, sha256_file
 from click.testing import CliRunner
+from pactfiles import verify, write_pact
 
 PROJECT = Path("contracts/canonical/project")
 SALESFORCE = Path("mappings/opportunity-to-project/salesforce_opportunity.yaml")
@@ -25,6 +26,9 @@ def ws(reference_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shipped workspace with project@1.1.0 released (the old major's last version)."""
     monkeypatch.setenv("ACCORD_USER", "release-bot")
     monkeypatch.chdir(reference_workspace)
+    for key in ("salesforce", "apideck"):  # its pacts verified against local
+        write_pact(reference_workspace, key)
+        verify(reference_workspace, key)
     code, out = run("promote", "project", "1.1.0", "--to", "released")
     assert code == 0, out
     return reference_workspace

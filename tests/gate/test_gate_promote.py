@@ -15,6 +15,7 @@ from accord.gate.criteria import FunctionCriterion
 from accord.project import load_workspace
 from accord.workspace.lock import RegistryLock, sha256_file
 from click.testing import CliRunner
+from pactfiles import verify, write_pact
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = Path("contracts/canonical/project")
@@ -26,7 +27,8 @@ PARTS = ("contracts", "mappings")
 
 @pytest.fixture
 def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A workspace built from PARTS, generated fresh (nothing beside it)."""
+    """A workspace built from PARTS, generated fresh (nothing beside it), with the pacts of
+    project@1.1.0 verified against local."""
     root = tmp_path / "repo"
     for part in PARTS:
         source, dest = REPO / part, root / part
@@ -36,6 +38,9 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         else:
             shutil.copy2(source, dest)
     assert load_workspace(root).generate().ok
+    for key in ("salesforce", "apideck"):  # every pact involving project@1.1.0 verified
+        write_pact(root, key)
+        verify(root, key)
     monkeypatch.setenv("ACCORD_USER", "release-bot")
     monkeypatch.chdir(root)
     return root
@@ -71,7 +76,9 @@ def test_promote_to_released_edits_only_the_status_line_and_records_the_lock(ws:
     assert entry.sha256 == sha256_file(file)
     event = entry.history[-1]
     assert event["by"] == "release-bot" and event["verdicts"]["compat"] == "pass"
-    assert event["verdicts"]["verification"] == "skipped"
+    assert event["verdicts"]["verification"] == "pass" and event["environment"] == "local"
+    assert event["notes"]["verification"] == ("all 2 pact(s) involving project@1.1.0 verified "
+                                              "against local")
     assert run("check", "-q", ".")[0] == 0  # the workspace stays clean
 
 

@@ -82,6 +82,7 @@ def commands(ws: Path) -> dict[str, list[str]]:
         "verify --static": ["verify", "--static", "crm", "-w", w],
         "pacts --check": ["pacts", "--check", "-w", w],
         "pacts": ["pacts", "-w", w],
+        "can-i-deploy": ["can-i-deploy", "money", "1.0.0", "--to", "local", "-w", w],
         "system import --check": ["system", "import", "--check", "--allow-missing-upstream",
                                   "-w", w],
         "system import --from": ["system", "import", "crm", "--from",

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "simulate": "accord.cli.simulate_cmd:simulate",
     "fuzz": "accord.cli.fuzz_cmd:fuzz_command",
     "pacts": "accord.cli.pacts_cmd:pacts",
+    "can-i-deploy": "accord.cli.can_i_deploy_cmd:can_i_deploy_command",
 }
 
 

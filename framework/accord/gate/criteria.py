@@ -10,10 +10,13 @@ Interface (add a criterion without touching the gate)::
     Verdict(name, passed, reasons=[...], skipped=False, detail={...})
 
 A criterion returns ``passed=False`` with one reason per problem (the gate reports every
-reason of every criterion, never only the first). A criterion whose subsystem is not installed
-returns ``skipped=True, passed=True`` with the reason it is pending, so the gate can ship before
-that subsystem and pick it up when it lands. Register extra criteria by passing them to
-:func:`accord.gate.promote.promote` (``criteria=[*DEFAULT_CRITERIA, mine]``).
+reason of every criterion, never only the first), and may add a ``note`` that the report and
+the lock keep even when it passes (``verification``: "no pact involves project@1.1.0"). A
+failed criterion named in a waiver (``accord promote --waive verification --reason TEXT``;
+only those in :data:`WAIVABLE`) becomes ``waived``: it passes, keeps its reasons, and the
+waiver (who, when, why) is recorded in registry.lock and shown in the report. Register extra
+criteria by passing them to :func:`accord.gate.promote.promote`
+(``criteria=[*DEFAULT_CRITERIA, mine]``).
 
 Default criteria, in order: ``transition`` (the next lifecycle step: draft → candidate →
 released → deprecated, none skipped), ``check`` (the workspace checks clean), ``generated``
@@ -21,30 +24,36 @@ released → deprecated, none skipped), ``check`` (the workspace checks clean), 
 released history of its major line under the contract's mode; the first version of a new major
 may break), ``bump`` (the semver bump matches the changes), ``mappings`` (on a new major, every
 mapping of the entity fits the version it will use, or stays pinned to the old major; see
-:mod:`accord.gate.majors`), ``verification`` (every system consuming the contract verifies the
-current pacts — pending until ``accord.harness.verification`` exists).
+:mod:`accord.gate.majors`), ``verification`` (to ``released`` only: every pact involving the
+version has a passing verification of its current bytes against the gate's environment,
+``local`` by default, in the verification matrix; see :mod:`accord.harness.matrix`).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
+from accord import codes
 from accord.compat import CompatResult, check_bump, compat_history
 from accord.diagnostics import Diagnostic, Severity
 from accord.gate.majors import major_moves
 from accord.project import Workspace
 from accord.workspace.contracts import Contract
 
-__all__ = ["DEFAULT_CRITERIA", "Criterion", "GateContext", "Verdict"]
+__all__ = ["DEFAULT_CRITERIA", "DEFAULT_ENVIRONMENT", "WAIVABLE", "Criterion", "GateContext",
+           "Verdict"]
 
 PROMOTABLE = ("candidate", "released", "deprecated")
 #: The lifecycle, in order: a promotion takes exactly the next step.
 LIFECYCLE = ("draft", "candidate", "released", "deprecated")
 _MAX_REASONS = 25
+#: the environment whose verifications the gate reads unless told otherwise (the simulators)
+DEFAULT_ENVIRONMENT = "local"
+#: criteria a promotion may waive, with a reason that is recorded (``--waive NAME``)
+WAIVABLE = ("verification",)
 
 
 @dataclass(frozen=True)
@@ -54,9 +63,15 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
     skipped: bool = False
     detail: dict[str, Any] = field(default_factory=dict)
+    #: what a reader must know even when it passes (kept in the lock and the report)
+    note: str = ""
+    #: a failure waived by the promoter (``passed`` is True then; the reasons stay)
+    waived: bool = False
 
     @property
     def label(self) -> str:
+        if self.waived:
+            return "waived"
         return "skipped" if self.skipped else "pass" if self.passed else "fail"
 
 
@@ -67,6 +82,8 @@ class GateContext:
     workspace: Workspace
     contract: Contract
     target: str
+    #: the environment the pacts must be verified against (``accord promote --env``)
+    environment: str = DEFAULT_ENVIRONMENT
 
     @property
     def name(self) -> str:
@@ -216,14 +233,24 @@ def _mappings(ctx: GateContext) -> Verdict:
 
 
 def _verification(ctx: GateContext) -> Verdict:
-    try:
-        module = importlib.import_module("accord.harness.verification")
-    except ImportError:
-        return Verdict("verification", True, ["pending: contract testing (accord.harness) is "
-                                              "not available in this version"], skipped=True)
-    status: Callable[[Workspace, Contract], list[str]] = module.verification_status
-    reasons = status(ctx.workspace, ctx.contract)
-    return Verdict("verification", not reasons, reasons)
+    """Every pact involving the version verified (current bytes, passing) against the gate's
+    environment, from the verification matrix; see :func:`accord.harness.matrix.can_i_deploy`.
+    No pact involving it passes, and says so."""
+    from accord.harness.matrix import can_i_deploy
+
+    decision = can_i_deploy(ctx.workspace, ctx.name, ctx.contract.version, ctx.environment)
+    reasons = [f"{r.code} {r.pact or r.mapping} ({r.provider}): {r.why}"
+               for r in decision.rows if not r.ok]
+    reasons += [d.format().replace("\n", " ") for d in decision.problems]
+    if reasons:
+        reasons = reasons[:_MAX_REASONS]
+        reasons.append(f"{codes.GATE_NOT_VERIFIED} promoting to released needs every pact "
+                       f"involving {decision.ref} verified against {ctx.environment}; to ship "
+                       "without: --waive verification --reason TEXT")
+    note = (f"{codes.NOTHING_TO_VERIFY} {decision.summary}" if decision.nothing_to_verify
+            else decision.summary)
+    return Verdict("verification", not reasons, reasons, note=note,
+                   detail={"environment": ctx.environment, "decision": decision.to_dict()})
 
 
 DEFAULT_CRITERIA: tuple[Criterion, ...] = (
@@ -234,5 +261,5 @@ DEFAULT_CRITERIA: tuple[Criterion, ...] = (
     FunctionCriterion("compat", _compat),
     FunctionCriterion("bump", _bump),
     FunctionCriterion("mappings", _mappings),
-    FunctionCriterion("verification", _verification),
+    FunctionCriterion("verification", _verification, frozenset({"released"})),
 )

@@ -2,7 +2,14 @@
 passes (and it is not a dry run), set its status in the YAML file (editing only the
 ``status:`` line, the rest of the text untouched) and append to ``contracts/registry.lock``
 (sha256, time, who, verdicts). Deprecating may set a sunset date: a ``sunset:`` line is added
-after the status line (and recorded in the lock)."""
+after the status line (and recorded in the lock).
+
+``environment`` names where the ``verification`` criterion wants the pacts verified (``local``
+by default). ``waivers`` (criterion -> reason, only criteria in
+:data:`~accord.gate.criteria.WAIVABLE` that guard the target) turn that criterion's failure
+into ``waived``: the promotion proceeds and the lock event records the waiver (who, when, why
+and the reasons it overrode); a waiver the promotion did not need is reported as unused and
+not recorded."""
 
 from __future__ import annotations
 
@@ -10,14 +17,24 @@ import datetime as dt
 import hashlib
 import os
 import subprocess
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from accord import fsio
+from accord import codes, fsio
 from accord.compat import CompatResult
+from accord.diagnostics import Diagnostic
 from accord.errors import PromotionError, UsageError
-from accord.gate.criteria import DEFAULT_CRITERIA, PROMOTABLE, Criterion, GateContext, Verdict
+from accord.gate.criteria import (
+    DEFAULT_CRITERIA,
+    DEFAULT_ENVIRONMENT,
+    PROMOTABLE,
+    WAIVABLE,
+    Criterion,
+    GateContext,
+    Verdict,
+)
 from accord.gate.impact import Use, mapping_uses
 from accord.project import Workspace
 from accord.workspace.contracts import Contract
@@ -42,6 +59,11 @@ class PromotionResult:
     by: str = ""
     applied: bool = False
     sunset: str | None = None
+    environment: str = DEFAULT_ENVIRONMENT
+    #: waivers used: criterion -> {"by", "at", "reason", "reasons"} (recorded in the lock)
+    waivers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: waivers given that no failure needed (criterion -> reason); not recorded
+    unused_waivers: dict[str, str] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -125,9 +147,34 @@ def with_sunset(raw: str, contract: Contract, sunset: str) -> str:
     return "".join(lines)
 
 
+def _usage(code: codes.Code, message: str) -> UsageError:
+    diag = Diagnostic(code, message, hint=code.hint)
+    return UsageError(diag.format(), diagnostics=[diag])
+
+
+def check_waivers(waivers: Mapping[str, str], to: str,
+                  criteria: Sequence[Criterion] = DEFAULT_CRITERIA) -> dict[str, str]:
+    """The waivers, each a criterion that may be waived and guards ``to``, with a reason."""
+    out = {}
+    for name, reason in waivers.items():
+        if name not in WAIVABLE:
+            raise _usage(codes.WAIVER_NOT_APPLICABLE,
+                         f"--waive {name}: only {', '.join(WAIVABLE)} can be waived")
+        if not any(c.name == name and to in c.applies_to for c in criteria):
+            raise _usage(codes.WAIVER_NOT_APPLICABLE,
+                         f"--waive {name}: {name} does not guard --to {to}")
+        if not (reason or "").strip():
+            raise _usage(codes.WAIVER_NEEDS_REASON,
+                         f"--waive {name} needs --reason TEXT: the lock records why")
+        out[name] = reason.strip()
+    return out
+
+
 def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: bool = False,
             criteria: Sequence[Criterion] = DEFAULT_CRITERIA, by: str | None = None,
-            now: dt.datetime | None = None, sunset: dt.date | None = None) -> PromotionResult:
+            now: dt.datetime | None = None, sunset: dt.date | None = None,
+            environment: str = DEFAULT_ENVIRONMENT,
+            waivers: Mapping[str, str] | None = None) -> PromotionResult:
     """Run every criterion that guards ``to``; apply the promotion when all pass.
 
     ``sunset`` (only with ``to="deprecated"``, not before today) is the last day mappings may
@@ -144,6 +191,9 @@ def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: 
         raise UsageError(f"sunset {sunset.isoformat()} is in the past (today is "
                          f"{moment.date().isoformat()}); give the users of "
                          f"{name}@{version} a date to move by")
+    if not environment.strip():
+        raise UsageError("--env needs an environment name (e.g. local)")
+    waived = check_waivers(waivers or {}, to, criteria)
     lock_file = workspace.root / "contracts" / "registry.lock"
     # One promotion at a time per workspace: the gate judges, and the edits apply to, the
     # state no other promotion is changing (else concurrent promotions lose lock entries).
@@ -154,22 +204,40 @@ def promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: 
         for cached in ("contracts", "_systems", "mappings", "resolver"):  # afresh, under the lock
             workspace.__dict__.pop(cached, None)
         return _promote(workspace, name, version, to, dry_run=dry_run, criteria=criteria,
-                        by=by, moment=moment, sunset=sunset)
+                        by=by, moment=moment, sunset=sunset, environment=environment,
+                        waivers=waived)
 
 
 def _promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run: bool,
              criteria: Sequence[Criterion], by: str | None, moment: dt.datetime,
-             sunset: dt.date | None) -> PromotionResult:
+             sunset: dt.date | None, environment: str,
+             waivers: dict[str, str]) -> PromotionResult:
     contract = workspace.contracts.get(name, version)
-    ctx = GateContext(workspace, contract, to)
-    verdicts = [c(ctx) for c in criteria if to in c.applies_to]
+    ctx = GateContext(workspace, contract, to, environment)
+    who = by or promoter()
+    at = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    verdicts, used, unused = [], {}, {}
+    for criterion in criteria:
+        if to not in criterion.applies_to:
+            continue
+        verdict = criterion(ctx)
+        reason = waivers.get(verdict.name)
+        if reason is not None and not verdict.passed:
+            used[verdict.name] = {"by": who, "at": at, "reason": reason,
+                                  "reasons": list(verdict.reasons)}
+            verdict = replace(verdict, passed=True, waived=True, reasons=[
+                *verdict.reasons, f"waived by {who} at {at}: {reason}"])
+        elif reason is not None:
+            unused[verdict.name] = reason
+        verdicts.append(verdict)
     result = PromotionResult(name, version, contract.status, to, verdicts, dry_run,
                              previous=ctx.previous.version if ctx.previous else None,
-                             uses=mapping_uses(workspace, name))
+                             uses=mapping_uses(workspace, name), environment=environment,
+                             waivers=used, unused_waivers=unused)
     if ctx.released_history:
         result.compat = ctx.compat
-    result.by = by or promoter()
-    result.at = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    result.by = who
+    result.at = at
     result.sunset = sunset.isoformat() if sunset else None
     if not result.passed or dry_run:
         result.sha256 = contract.sha256
@@ -188,7 +256,10 @@ def _promote(workspace: Workspace, name: str, version: str, to: str, *, dry_run:
     lock = RegistryLock.load(root / "contracts" / "registry.lock")
     lock.record(name, version, sha256=result.sha256, status=to, at=result.at,
                 by=result.by, verdicts={v.name: v.label for v in verdicts},
-                sunset=result.sunset)
+                sunset=result.sunset, notes={v.name: v.note for v in verdicts if v.note},
+                waivers=result.waivers,
+                environment=environment if any(v.name == "verification" for v in verdicts)
+                else None)
     journal = PromotionJournal(root)
     journal.begin(contract.path, hashlib.sha256(raw.encode("utf-8")).hexdigest(),
                   result.sha256, lock)

@@ -1,6 +1,6 @@
 """The release report of a promotion, as Markdown and HTML: identity and bump, the decision,
 verdicts per criterion, changes breaking-first, verdicts per compatibility mode, affected
-mappings, verification per system."""
+mappings, verification of each pact against the gate's environment, and any waiver."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def _sections(workspace: Workspace, result: PromotionResult) -> list[tuple[str, 
                                  f"{need.label}; next would be "
                                  f"{old_v.bumped(need.label) if old_v else '?'})"
                          if new_v else contract.version])
-    verdict_rows = [[v.name, v.label.upper(), "; ".join(v.reasons) or "—"]
+    verdict_rows = [[v.name, v.label.upper(), "; ".join(v.reasons) or v.note or "—"]
                     for v in result.verdicts]
     sections.append(("Verdicts", (["criterion", "verdict", "reasons"], verdict_rows)))
     sections.append(("Changes (breaking first)", (
@@ -86,11 +86,36 @@ def _sections(workspace: Workspace, result: PromotionResult) -> list[tuple[str, 
               m["outcome"] if m["ok"] else f"FAIL: {m['outcome']}", m["first"] or "—"]
              for m in majors.detail["mappings"]]) if majors.detail["mappings"] else
             f"No mapping reads or writes {result.name}."))
-    verification = next((v for v in result.verdicts if v.name == "verification"), None)
-    sections.append(("Verification per system", "; ".join(verification.reasons)
-                     if verification and verification.reasons else
-                     ("all consuming systems verified" if verification else "not run")))
+    sections += _verification_sections(result)
     return sections
+
+
+def _verification_sections(result: PromotionResult) -> list[tuple[str, Any]]:
+    """The pacts involving the version and their verification against the gate's
+    environment; a plain sentence when no pact involves it; the waiver when there is one."""
+    verdict = next((v for v in result.verdicts if v.name == "verification"), None)
+    if verdict is None:
+        return [("Verification", f"not a criterion of --to {result.to_status} (verification "
+                                 "guards --to released)")]
+    decision = verdict.detail.get("decision", {})
+    heading = f"Verification against {result.environment}"
+    rows = [[p["pact"] or "(none)", p["consumer"] or p["mapping"], p["provider"],
+             (p["verification"] or p["earlier"] or {}).get("verified_at", "—")[:19],
+             p["outcome"], "PASS" if p["ok"] else "FAIL", p["why"] or "—"]
+            for p in decision.get("pacts", [])]
+    rows += [[d["file"], "—", "—", "—", "unreadable", "FAIL", d["message"]]
+             for d in decision.get("problems", [])]
+    out: list[tuple[str, Any]] = [(heading, (
+        ["pact", "consumer", "provider", "last verification", "outcome", "verdict", "why not"],
+        rows) if rows else verdict.note or "no pact involves this version")]
+    if rows and verdict.note:
+        out.append((f"{heading}: summary", verdict.note))
+    waiver = result.waivers.get("verification")
+    if waiver is not None:
+        out.append(("Waiver", (["criterion", "waived by", "at", "reason"],
+                               [["verification", waiver["by"], waiver["at"],
+                                 waiver["reason"]]])))
+    return out
 
 
 def _cell(value: object) -> str:
@@ -111,13 +136,15 @@ td.pointer { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-s
 .PASS, .ok, .compatible { color: #1a7f37; background: #dafbe1; }
 .FAIL, .BREAKING, .incompatible { color: #cf222e; background: #ffebe9; }
 .SKIPPED { color: #57606a; background: #eaeef2; }
+.WAIVED { color: #9a6700; background: #fff8c5; }
 .decision { font-size: 1.15em; font-weight: 700; padding: .5em .8em; border-radius: .4em;
             display: inline-block; }
 .decision.approved { color: #1a7f37; background: #dafbe1; }
 .decision.refused { color: #cf222e; background: #ffebe9; }
 """
 
-_BADGES = {"PASS", "FAIL", "SKIPPED", "BREAKING", "ok", "compatible", "incompatible"}
+_BADGES = {"PASS", "FAIL", "SKIPPED", "WAIVED", "BREAKING", "ok", "compatible",
+           "incompatible"}
 
 
 def _html_cell(value: object) -> str:
@@ -190,6 +217,9 @@ def junit_verdict_cases(result: PromotionResult) -> list[JUnitCase]:
         if not v.passed:
             cases.append(JUnitCase(v.name, suite, failure=f"{len(v.reasons)} reason(s)",
                                    failure_type="gate", body=body))
+        elif v.waived:
+            cases.append(JUnitCase(v.name, suite, skipped=f"waived: {v.reasons[-1]}",
+                                   body=body))
         elif v.skipped:
             cases.append(JUnitCase(v.name, suite, skipped=v.reasons[0] if v.reasons else
                                    "skipped", body=body))

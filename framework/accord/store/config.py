@@ -49,7 +49,7 @@ def _userinfo_password(url: str) -> str | None:
 def redact(text: str, secret: str | None = None) -> str:
     """``text`` with the password of a URL in it (``user:***@``, ``password=***``) and
     ``secret`` itself replaced by ***."""
-    found = [secret] if secret else []
+    found: list[str | None] = [secret]
     for m in _SCHEME.finditer(text):  # each URL in the text, up to the next white space
         url = re.match(r"\S*", text[m.start():])
         found.append(_userinfo_password(url.group(0) if url else ""))

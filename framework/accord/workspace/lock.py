@@ -12,7 +12,11 @@ alike::
             "status": "released",
             "history": [
               {"status": "released", "at": "2026-11-22T04:00:00Z", "by": "ana",
-               "sha256": "...", "verdicts": {"check": "pass", ...}}
+               "sha256": "...", "verdicts": {"check": "pass", "verification": "waived", ...},
+               "environment": "local",
+               "notes": {"verification": "1 of 2 pact(s) ... not verified against local"},
+               "waivers": {"verification": {"by": "ana", "at": "2026-11-22T04:00:00Z",
+                                            "reason": "...", "reasons": ["..."]}}}
             ]
           }
         }
@@ -111,13 +115,25 @@ class RegistryLock:
         return self.entries.get((name, version))
 
     def record(self, name: str, version: str, *, sha256: str, status: str, at: str, by: str,
-               verdicts: dict[str, Any] | None = None, sunset: str | None = None) -> LockEntry:
-        """Record a status change of ``name@version`` (appending to its history)."""
+               verdicts: dict[str, Any] | None = None, sunset: str | None = None,
+               notes: dict[str, str] | None = None,
+               waivers: dict[str, dict[str, Any]] | None = None,
+               environment: str | None = None) -> LockEntry:
+        """Record a status change of ``name@version`` (appending to its history). ``notes``
+        (criterion -> what it found, e.g. "no pact involves project@1.1.0"), ``waivers``
+        (criterion -> who, when, why and the reasons waived) and the ``environment`` the
+        verification was judged against are kept on the event when given."""
         entry = self.entries.get((name, version))
         event: dict[str, Any] = {"status": status, "at": at, "by": by, "sha256": sha256,
                                  "verdicts": dict(verdicts or {})}
         if sunset:
             event["sunset"] = sunset
+        if environment:
+            event["environment"] = environment
+        if notes:
+            event["notes"] = dict(notes)
+        if waivers:
+            event["waivers"] = {k: dict(v) for k, v in waivers.items()}
         if entry is None:
             entry = LockEntry(name, version, sha256, status, [event])
             self.entries[(name, version)] = entry
