@@ -93,8 +93,10 @@ def test_the_latest_verification_of_the_same_bytes_decides(ws: Path) -> None:
     verify(ws, "apideck")
     verify(ws, "salesforce", at=T0)
     verify(ws, "salesforce", at=T0 + dt.timedelta(minutes=5), outcome="failed",
-           mismatches=[{"rule": "mappings/opportunity-to-project/salesforce_opportunity.yaml:12",
-                        "path": "$.Name", "mismatch": "Expected 'Acme' to be a string"}])
+           mismatches=[{"interaction": "read one record", "kind": "body", "field": "$.Name",
+                        "expected": "Acme", "actual": 1,
+                        "message": "Expected 1 (Integer) to be a string",
+                        "rules": ["mappings/opportunity-to-project/salesforce_opportunity.yaml:12"]}])
     decision = can_i_deploy(ws, "project", "1.1.0", "local")
     row = next(r for r in decision.rows if r.provider == "salesforce")
     assert not decision.deployable and row.code == codes.VERIFICATION_FAILED

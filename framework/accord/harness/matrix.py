@@ -378,9 +378,32 @@ def _row(pact: PactFile, current: VerificationResult | None, earlier: Verificati
 
 
 def _mismatch_text(mismatch: dict[str, Any]) -> str:
-    parts = [str(mismatch[k]) for k in ("rule", "path", "mismatch", "message")
+    """One line of a recorded mismatch (``accord verify``'s: field, message, the rules that
+    depend on it)."""
+    parts = [str(mismatch[k]) for k in ("field", "path", "message", "mismatch")
              if mismatch.get(k)]
+    rules = mismatch.get("rules") or ([mismatch["rule"]] if mismatch.get("rule") else [])
+    if isinstance(rules, list) and rules:
+        parts.append("mapping rule " + ", ".join(str(r) for r in rules[:3]))
     return " ".join(parts)[:200] or json.dumps(mismatch, sort_keys=True)[:200]
+
+
+def _newest(db: Store, environment: str, pacts: Sequence[PactFile], *, current: bool
+            ) -> dict[str, VerificationResult]:
+    """The newest verification against ``environment`` of each pact's current bytes (or, with
+    ``current=False``, of any bytes): one query, the pacts joined in as a VALUES list so the
+    index (environment, pact_path, pact_sha256, verified_at) serves it."""
+    if not pacts:
+        return {}
+    values = ", ".join("(?, ?)" for _ in pacts)
+    params: list[str] = [x for p in pacts for x in (p.path, p.sha256)]
+    match = " AND v.pact_sha256 = cur.sha" if current else ""
+    sql = (f"WITH cur (path, sha) AS (VALUES {values}) "
+           f"SELECT {_COLUMNS} FROM (SELECT {', '.join('v.' + c for c in _COLUMNS.split(', '))},"
+           " ROW_NUMBER() OVER (PARTITION BY v.pact_path ORDER BY v.verified_at DESC, v.id DESC)"
+           " AS newest FROM accord_verifications v JOIN cur ON v.pact_path = cur.path"
+           f"{match} WHERE v.environment = ?) ranked WHERE newest = 1")
+    return {r.pact_path: r for r in map(_from_row, db.query(sql, [*params, environment]))}
 
 
 def can_i_deploy(workspace: Workspace | str | Path, contract: str, version: str,
@@ -394,18 +417,11 @@ def can_i_deploy(workspace: Workspace | str | Path, contract: str, version: str,
     ref = f"{contract}@{version}"
     pacts, problems = pact_files(root)
     involved = [p for p in pacts if ref in p.contracts]
-    found: dict[tuple[str, str], VerificationResult] = {}
-    with _Using(root, store) as db:  # opened even with nothing to look up: a database
-        for result in latest(root, environment=environment, by_sha256=True,  # that cannot
-                             pact_paths=[p.path for p in involved], store=db):  # be used is
-            found.setdefault((result.pact_path, result.pact_sha256), result)  # exit 2
-    rows = []
-    for pact in involved:
-        current = found.get((pact.path, pact.sha256))
-        earlier = next((r for (path, sha), r in sorted(
-            found.items(), key=lambda kv: kv[1].verified_at, reverse=True)
-            if path == pact.path and sha != pact.sha256), None)
-        rows.append(_row(pact, current, earlier, environment))
+    with _Using(root, store) as db:  # opened even with nothing to look up: a database that
+        current = _newest(db, environment, involved, current=True)  # cannot be used is exit 2
+        earlier = _newest(db, environment, [p for p in involved if p.path not in current],
+                          current=False)
+    rows = [_row(p, current.get(p.path), earlier.get(p.path), environment) for p in involved]
     covered = {p.mapping for p in involved}
     for spec, system in sorted(_expected(ws, ref).items()):
         if spec not in covered:
