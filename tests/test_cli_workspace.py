@@ -12,7 +12,8 @@ from accord.cli.main import COMMANDS, cli
 from click.testing import CliRunner
 
 READS_A_WORKSPACE = {"check", "generate", "pipeline", "test examples", "test properties", "diff",
-                     "promote", "run", "system import", "verify", "simulate", "fuzz", "pacts"}
+                     "promote", "run", "system import", "verify", "simulate", "fuzz", "pacts",
+                     "can-i-deploy"}
 
 
 def commands() -> dict[str, click.Command]:
