@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from pactfiles import verify, write_pact
 
 T0 = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+SALESFORCE_SPEC = "mappings/opportunity-to-project/salesforce_opportunity.yaml"
 
 
 @pytest.fixture()
@@ -96,11 +97,12 @@ def test_the_latest_verification_of_the_same_bytes_decides(ws: Path) -> None:
            mismatches=[{"interaction": "read one record", "kind": "body", "field": "$.Name",
                         "expected": "Acme", "actual": 1,
                         "message": "Expected 1 (Integer) to be a string",
-                        "rules": ["mappings/opportunity-to-project/salesforce_opportunity.yaml:12"]}])
+                        "rules": [f"{SALESFORCE_SPEC}:12"]}])
     decision = can_i_deploy(ws, "project", "1.1.0", "local")
     row = next(r for r in decision.rows if r.provider == "salesforce")
     assert not decision.deployable and row.code == codes.VERIFICATION_FAILED
-    assert "salesforce_opportunity.yaml:12" in row.why
+    assert "$.Name Expected 1 (Integer) to be a string mapping rule " \
+        f"{SALESFORCE_SPEC}:12" in row.why
     # an older pass recorded later (a replayed result) does not override the newer failure
     verify(ws, "salesforce", at=T0 + dt.timedelta(minutes=1))
     assert codes_of(ws)["salesforce"] == codes.VERIFICATION_FAILED
@@ -130,11 +132,18 @@ def test_a_mapping_without_its_pact_is_a_no(ws: Path) -> None:
 def test_an_unreadable_pact_is_a_no(ws: Path) -> None:
     verify(ws, "salesforce")
     verify(ws, "apideck")
+    (ws / "generated/pacts/foreign.json").write_text(  # not derived by accord: not involved
+        json.dumps({"consumer": {"name": "a"}, "provider": {"name": "b"}, "interactions": [],
+                    "metadata": {"pactSpecification": {"version": "4.0"}}}), encoding="utf-8")
+    assert can_i_deploy(ws, "project", "1.1.0", "local").deployable
     (ws / "generated/pacts/broken.json").write_text("{not json", encoding="utf-8")
+    (ws / "generated/pacts/odd.json").write_text(
+        json.dumps({"metadata": {"accord": {"contracts": "project@1.1.0"}}}), encoding="utf-8")
     decision = can_i_deploy(ws, "project", "1.1.0", "local")
     assert not decision.deployable
-    assert [d.code for d in decision.problems] == [codes.PACT_UNREADABLE]
-    assert decision.problems[0].file == "generated/pacts/broken.json"
+    assert [(d.code, d.file) for d in decision.problems] == [
+        (codes.PACT_UNREADABLE, "generated/pacts/broken.json"),
+        (codes.PACT_UNREADABLE, "generated/pacts/odd.json")]
 
 
 def test_nothing_to_verify_is_a_yes_that_says_so(ws: Path) -> None:

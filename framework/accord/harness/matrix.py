@@ -206,7 +206,7 @@ def _pact_problem(shown: str, why: str) -> Diagnostic:
     return Diagnostic(codes.PACT_UNREADABLE, f"{why}", shown, hint=codes.PACT_UNREADABLE.hint)
 
 
-def _read_pact(root: Path, path: Path) -> PactFile | Diagnostic:
+def _read_pact(root: Path, path: Path) -> PactFile | Diagnostic | None:
     shown = path.relative_to(root).as_posix()
     try:
         data = fsio.read_bytes(path, root=root, display=shown)
@@ -219,11 +219,12 @@ def _read_pact(root: Path, path: Path) -> PactFile | Diagnostic:
     except (UnicodeDecodeError, ValueError) as exc:
         return _pact_problem(shown, f"is not JSON: {exc}")
     meta = doc.get("metadata") if isinstance(doc, dict) else None
-    accord = meta.get("accord") if isinstance(meta, dict) else None
+    if not isinstance(doc, dict) or not isinstance(meta, dict) or "accord" not in meta:
+        return None  # a pact accord did not derive names no contract version: not involved
+    accord = meta["accord"]
     if not isinstance(accord, dict) or not isinstance(accord.get("contracts"), list) or \
             not all(isinstance(c, str) for c in accord["contracts"]):
-        return _pact_problem(shown, "has no metadata.accord.contracts list (not derived by "
-                                    "accord?)")
+        return _pact_problem(shown, "metadata.accord has no contracts list of name@version")
 
     def name(key: str) -> str:
         part = doc.get(key)
@@ -234,8 +235,10 @@ def _read_pact(root: Path, path: Path) -> PactFile | Diagnostic:
 
 
 def pact_files(workspace_root: str | Path) -> tuple[list[PactFile], list[Diagnostic]]:
-    """Every ``*.json`` under generated/pacts/ (sorted), and the findings of those that cannot
-    be read as accord pacts."""
+    """Every ``*.json`` under generated/pacts/ (sorted) that accord derived (it has
+    ``metadata.accord``; another pact names no contract version and is left out), and the
+    findings of those that cannot be read (not JSON, or a malformed ``metadata.accord``): a
+    file that cannot be read may involve any version."""
     root = Path(workspace_root)
     folder = root / PACTS_DIR
     if not folder.is_dir() or not fsio.inside(folder, root):
@@ -246,7 +249,7 @@ def pact_files(workspace_root: str | Path) -> tuple[list[PactFile], list[Diagnos
         read = _read_pact(root, path)
         if isinstance(read, Diagnostic):
             problems.append(read)
-        else:
+        elif read is not None:
             pacts.append(read)
     return pacts, problems
 
