@@ -72,3 +72,12 @@ def test_a_code_is_its_string_everywhere() -> None:
     assert d.code == "ACC401" and d.format().startswith("<input>: ACC401 bad")
     assert json.loads(json.dumps(d.to_dict()))["code"] == "ACC401"
     assert codes.EXPRESSION_SYNTAX.summary == "expression syntax error"
+
+
+def test_no_name_is_given_to_two_codes() -> None:
+    """A second ``NAME = _code(...)`` would silently replace the first (its code then never
+    raised, or raised under the other's number)."""
+    tree = ast.parse((REPO / "framework/accord/codes.py").read_text("utf-8"))
+    names = [t.id for node in tree.body if isinstance(node, ast.Assign)
+             for t in node.targets if isinstance(t, ast.Name)]
+    assert sorted({n for n in names if names.count(n) > 1}) == []

@@ -518,7 +518,7 @@ PACT_CHANGED = _code(
     'ACC753', 'the pact changed since it was last verified (its sha256 differs)',
     'verify the current pact: `accord verify SYSTEM --env ENV`',
 )
-PACT_MISSING = _code(
+NO_PACT_NAMES_VERSION = _code(
     'ACC754', 'a mapping talks to a system with the contract version, but no pact names it',
     'run `accord pacts` and commit generated/pacts/',
 )

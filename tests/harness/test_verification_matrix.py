@@ -124,7 +124,7 @@ def test_a_mapping_without_its_pact_is_a_no(ws: Path) -> None:
     missing = [r for r in decision.rows if not r.pact]
     assert [r.mapping for r in missing] == [
         "mappings/opportunity-to-project/apideck_opportunity.yaml"]
-    assert missing[0].code == codes.PACT_MISSING and "accord pacts" in missing[0].why
+    assert missing[0].code == codes.NO_PACT_NAMES_VERSION and "accord pacts" in missing[0].why
     assert not decision.deployable
     assert "1 mapping(s) using project@1.1.0 with no pact" in decision.summary
 

@@ -429,7 +429,7 @@ def can_i_deploy(workspace: Workspace | str | Path, contract: str, version: str,
     for spec, system in sorted(_expected(ws, ref).items()):
         if spec not in covered:
             rows.append(PactStatus(
-                "", "", system, spec, "", None, None, str(codes.PACT_MISSING),
+                "", "", system, spec, "", None, None, str(codes.NO_PACT_NAMES_VERSION),
                 f"the mapping talks to {system} with {ref}, but no pact under {PACTS_DIR}/ "
                 f"names {ref}: run `accord pacts` and commit {PACTS_DIR}/"))
     return Decision(contract, version, environment, rows, problems)
