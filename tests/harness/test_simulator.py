@@ -235,6 +235,22 @@ def test_accord_simulate_serves_until_interrupted(repo_root: Path) -> None:
     assert "Traceback" not in err and "stopped" in err
 
 
+def test_ctrl_c_right_after_the_url_still_stops_cleanly(repo_root: Path) -> None:
+    """Ctrl-C as soon as the URL shows (before the rest is printed) is a clean stop too."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "accord.cli.main", "simulate", "bamboohr",
+                             "-w", str(repo_root)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("accord simulate bamboohr: http://127.0.0.1:")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "stopped" in err
+
+
 def test_simulate_an_unknown_system_is_a_usage_error(repo_root: Path) -> None:
     from accord.cli.main import cli
 
