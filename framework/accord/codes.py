@@ -559,6 +559,68 @@ DATABASE_QUERY_FAILED = _code(
     'ACC806', 'a query of the workspace database failed',
     'check the database is writable and not full; the message says why',
 )
+# -- system-of-record ownership (482-489) ---------------------------------------------------
+OWNER_CONFLICT = _code(
+    'ACC482', 'a mapping writes a canonical property another system owns',
+    "map the property only from its owner's system (or mark it `{n/a: owned by ...}`), or "
+    "change the owner in a new contract version",
+)
+OWNER_MALFORMED = _code(
+    'ACC483', 'an ownership declaration that names no property',
+    'put x-accord-owner on a property schema, or key x-accord.owners by a pointer to one '
+    '(/properties/<name>, .../items/properties/<name>)',
+)
+OWNER_UNKNOWN = _code(
+    'ACC484', 'an owner that is neither a system of the workspace nor a system kind',
+    'name a system under contracts/systems/ or a kind: crm, psa, erp, hcm, timekeeping',
+)
+OWNER_TWICE = _code(
+    'ACC485', 'a property given two different owners',
+    'declare the owner once: x-accord-owner on the property or an x-accord.owners entry',
+)
+# -- flows (490-499) ----------------------------------------------------------------------
+FLOW_NAME = _code(
+    'ACC490', "a flow's name is not the name of its folder",
+    'name the flow after its folder: mappings/<name>/flow.yaml',
+)
+FLOW_SYSTEM_UNKNOWN = _code(
+    'ACC491', 'a flow names a system that is not under contracts/systems/',
+    'add contracts/systems/<name>/system.yaml, or fix the name',
+)
+FLOW_MAPPING_UNKNOWN = _code(
+    'ACC492', 'a flow names a mapping that does not exist (or did not load)',
+    'use the name: of a spec under mappings/ (`accord check` shows why a spec did not load)',
+)
+FLOW_MAPPING_DIRECTION = _code(
+    'ACC493', "a mapping does not go where its place in the flow says",
+    "an inbound mapping reads the source system and writes the flow's entity; an outbound "
+    "mapping reads the entity and writes the target system",
+)
+FLOW_OPERATION = _code(
+    'ACC494', "an operation the system's API description does not have",
+    'use an operation the description serves for that record schema, or re-import the system',
+)
+FLOW_CONTRACT = _code(
+    'ACC495', "a flow's contract is unknown, or a mapping's version cannot read the entity",
+    'name an existing contract version; keep every mapping of a flow on versions that read '
+    'each other (accord compat)',
+)
+FLOW_EXPRESSION = _code(
+    'ACC496', "a flow's key or gate reads a path the canonical contract does not have",
+    'read a property of the entity (accord check lists the known ones)',
+)
+FLOW_OWNER_MISSING = _code(
+    'ACC497', 'an error class of a flow has no owner',
+    'name an owner for the class under exceptions:, or a default',
+)
+FLOW_POLICY_SYSTEM = _code(
+    'ACC498', 'call settings for a system the flow does not use',
+    'key systems: by the flow\'s source and target systems, or default',
+)
+FLOW_EMPTY = _code(
+    'ACC499', 'a flow that reads nothing and delivers nowhere, or names a system twice',
+    'give the flow a source or a target, once per system',
+)
 # -- the pipeline --------------------------------------------------------------------------
 STAGE_FAILED = _code('ACC900', 'a pipeline stage could not run', 'fix the error shown')
 

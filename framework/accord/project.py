@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from accord.check.endpoints import WorkspaceResolver
     from accord.codegen.examples import ExampleResult
     from accord.codegen.generator import GeneratedFile, GenerateResult
+    from accord.mapping.flow import FlowSet
     from accord.mapping.loader import MappingSet
     from accord.workspace.systems import System
 
@@ -55,6 +56,26 @@ class Workspace:
         from accord.mapping.loader import load_mappings
 
         return load_mappings(self.root)
+
+    @cached_property
+    def flows(self) -> FlowSet:
+        """The flows under mappings/ (``mappings/<flow>/flow.yaml``, loaded once)."""
+        from accord.mapping.flow import load_flows
+
+        return load_flows(self.root)
+
+    def _compatible(self, writer: str, reader: str) -> str | None:
+        """Why records of contract ``writer`` cannot be read as ``reader`` (name@version
+        each), under BACKWARD compatibility; None when they can."""
+        from accord.compat import compat
+
+        old, new = (self.contracts.bundle(*ref.split("@", 1)) for ref in (writer, reader))
+        result = compat(old, new, mode="BACKWARD")
+        if result.compatible:
+            return None
+        first = next(iter(result.breaking), None)
+        return f"{first.message} ({first.pointer or '/'})" if first is not None else \
+            "the versions are not compatible"
 
     @cached_property
     def resolver(self) -> WorkspaceResolver:
@@ -116,7 +137,9 @@ class Workspace:
 
     def check(self) -> list[Diagnostic]:
         """Every finding in the workspace, errors first."""
+        from accord.check.flow_check import check_flows
         from accord.check.lifecycle import check_lifecycle
+        from accord.check.ownership_check import check_ownership
         from accord.compat.bump import check_registry_bumps
 
         diagnostics: list[Diagnostic] = list(self.contracts.diagnostics)
@@ -131,6 +154,10 @@ class Workspace:
         diagnostics.extend(check_systems(*self._systems))
         diagnostics.extend(check_registry_bumps(self.contracts))
         diagnostics.extend(check_lifecycle(self.mappings, self.contracts))
+        diagnostics.extend(check_ownership(self.mappings, self.contracts,
+                                           {name: s.kind for name, s in self.systems.items()}))
+        diagnostics.extend(check_flows(self.flows, self.mappings, self.contracts, self.systems,
+                                       self.resolver, self._compatible))
         return sorted(diagnostics, key=Diagnostic.sort_key)
 
     def contract_table(self) -> list[dict[str, str]]:
@@ -157,6 +184,7 @@ class Workspace:
             "systems": len(self.systems),
             "mappings": len(self.mappings.specs),
             "lookup_tables": len(self.mappings.lookups),
+            "flows": len(self.flows.flows),
         }
 
 

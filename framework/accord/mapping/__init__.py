@@ -1,4 +1,5 @@
-"""Mapping specs (``mapping/v1``) and lookup tables (``lookup/v1``): model, format, loader."""
+"""Mapping specs (``mapping/v1``), lookup tables (``lookup/v1``) and flows (``flow/v1``):
+model, format, loader."""
 
 from accord.mapping.formats import format_schema, validate_format
 from accord.mapping.loader import (

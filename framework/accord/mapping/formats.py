@@ -22,15 +22,16 @@ from accord.workspace.yamlio import YamlDocument
 __all__ = ["FORMATS", "format_schema", "validate_format"]
 
 #: every file format of a workspace, in the order a workspace is built
-FORMATS = ("contract", "system", "mapping", "lookup")
+FORMATS = ("contract", "system", "mapping", "lookup", "flow")
 #: the formats whose schema is a packaged file (the others are built from the loaders' own)
-_FILES = {"mapping": "mapping-v1.schema.json", "lookup": "lookup-v1.schema.json"}
+_FILES = {"mapping": "mapping-v1.schema.json", "lookup": "lookup-v1.schema.json",
+          "flow": "flow-v1.schema.json"}
 
 
 
 @cache
 def format_schema(name: str) -> dict[str, Any]:
-    """The JSON Schema of a format: ``contract``, ``system``, ``mapping`` or ``lookup``.
+    """The JSON Schema of a format: ``contract``, ``system``, ``mapping``, ``lookup`` or ``flow``.
 
     ``system`` is the very schema the system loader validates with; ``contract`` is JSON
     Schema 2020-12 itself plus the contract loader's ``$id`` and ``x-accord`` rules."""
@@ -80,7 +81,7 @@ def _keys_allowed(error: ValidationError) -> list[str]:
     return sorted(props)
 
 
-def _explain(error: ValidationError, doc: YamlDocument) -> list[Diagnostic]:
+def _explain(error: ValidationError, doc: YamlDocument, name: str) -> list[Diagnostic]:
     pointer = join_pointer("", *error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = _keys_allowed(error)
@@ -95,7 +96,12 @@ def _explain(error: ValidationError, doc: YamlDocument) -> list[Diagnostic]:
         return out
     if error.validator == "required":
         return [doc.diagnostic(codes.SPEC_FORMAT, error.message, pointer,
-                               hint="add the missing key (see `accord schema mapping`)")]
+                               hint=f"add the missing key (see `accord schema {name}`)")]
+    if error.validator == "oneOf" and name == "flow" and "/gates/" in pointer:
+        return [doc.diagnostic(codes.SPEC_FORMAT, "a gate is exactly one of require, active or "
+                               "open_period", pointer,
+                               hint="e.g. `approved: {require: \"approval_status == "
+                                    "'approved'\"}`")]
     if error.validator == "oneOf" and pointer in ("/source", "/target"):
         return [doc.diagnostic(
             codes.SPEC_FORMAT, "an endpoint is exactly one of {contract}, {system, schema} or "
@@ -114,7 +120,7 @@ def _explain(error: ValidationError, doc: YamlDocument) -> list[Diagnostic]:
         return [doc.diagnostic(codes.SPEC_FORMAT, "value is empty", pointer,
                                hint=f"give a value of type {error.validator_value}")]
     return [doc.diagnostic(codes.SPEC_FORMAT, error.message, pointer,
-                           hint="see the format with `accord schema mapping`")]
+                           hint=f"see the format with `accord schema {name}`")]
 
 
 def validate_format(name: str, doc: YamlDocument) -> list[Diagnostic]:
@@ -124,7 +130,7 @@ def validate_format(name: str, doc: YamlDocument) -> list[Diagnostic]:
     errors = sorted(_validator(name).iter_errors(doc.data),
                     key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
-        for d in _explain(error, doc):
+        for d in _explain(error, doc, name):
             marker = (d.message, d.pointer, d.line, d.col)
             if marker not in seen:
                 seen.add(marker)

@@ -329,7 +329,8 @@ def load_lookups(root: str | Path) -> tuple[dict[str, Lookup], list[Diagnostic]]
 
 
 def discover_specs(root: str | Path) -> list[Path]:
-    """``mappings/<flow>/*.yaml`` (lookups/ and examples/ are not specs), sorted."""
+    """``mappings/<flow>/*.yaml`` (lookups/ and examples/ are not specs, nor is a folder's
+    ``flow.yaml``), sorted."""
     folder = Path(root) / "mappings"
     if not folder.is_dir():
         return []
@@ -338,6 +339,8 @@ def discover_specs(root: str | Path) -> list[Path]:
         parts = file.relative_to(folder).parts
         if parts and parts[0] in _SKIP_DIRS:
             continue
+        if len(parts) == 2 and file.name in ("flow.yaml", "flow.yml"):
+            continue  # a flow (accord.mapping.flow), not a mapping spec
         if file.suffix in (".yaml", ".yml"):
             found.append(file)
     return sorted(found)

@@ -17,13 +17,13 @@ from typing import Any
 from accord import codes, fsio
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import AccordError, LoadError, UsageError
-from accord.harness.apimodel import document_model
 from accord.mapping.model import MappingSpec
 from accord.project import Workspace
 from accord.upstream.changes import ApiChange, api_changes
 from accord.upstream.derive import derive, dump
 from accord.upstream.source import Upstream, is_url, read_upstream, recorded_source
 from accord.upstream.system_file import API_FILE, new_system_yaml, update_system_yaml
+from accord.workspace.apimodel import document_model
 from accord.workspace.openapi import OpenApiDocument, parse_openapi
 from accord.workspace.systems import KINDS, SYSTEMS_DIR, System
 
@@ -102,7 +102,7 @@ def _derive(upstream: Upstream, usage: Usage) -> tuple[dict[str, Any] | None,
 
 def served_operations(doc: OpenApiDocument, usage: Usage) -> list[str]:
     """The operations the mappings name, and the read/list/create/update operations of every
-    schema they name (the collections of :mod:`accord.harness.apimodel`), so simulators,
+    schema they name (the collections of :mod:`accord.workspace.apimodel`), so simulators,
     pacts and fuzzing have paths."""
     known = doc.operations()
     served = document_model(doc, [s for s in usage.schemas if s in doc.schemas]).operation_ids

@@ -57,6 +57,9 @@ X_ACCORD_SCHEMA: dict[str, Any] = {
         "description": {"type": "string"},
         "supersedes": {"type": "string"},
         "sunset": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        # system-of-record ownership by JSON pointer (accord.workspace.ownership)
+        "owners": {"type": "object", "propertyNames": {"pattern": "^/"},
+                   "additionalProperties": {"type": "string", "minLength": 1}},
     },
 }
 
@@ -575,7 +578,8 @@ def _x_accord_hint(error: ValidationError) -> str:
     if error.validator == "required":
         return "x-accord needs version, status, compatibility and owner"
     if error.validator == "additionalProperties":
-        return "x-accord allows version, status, compatibility, owner, description, supersedes"
+        return ("x-accord allows version, status, compatibility, owner, description, "
+                "supersedes, sunset, owners")
     return "see docs/contracts.md for the x-accord block"
 
 
