@@ -23,8 +23,16 @@ __all__ = ["MISSING", "Conflict", "Merged", "merge_owned"]
 
 
 class _Missing:
+    """The one "no value here" marker: copies of it are itself."""
+
     def __repr__(self) -> str:
         return "MISSING"
+
+    def __copy__(self) -> _Missing:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Missing:
+        return self
 
 
 #: the value of a property a record does not have
