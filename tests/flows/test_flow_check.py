@@ -14,10 +14,9 @@ from accord.mapping import discover_specs, load_mappings
 from accord.mapping.flow import ERROR_CLASSES, load_flows
 from accord.mapping.formats import format_schema
 from accord.project import load_workspace
+from accord.workspace.yamlio import load_yaml
 from flow_workspace import REPO, copy_workspace, edit, flow_findings, line_of
 from jsonschema import Draft202012Validator
-
-from accord.workspace.yamlio import load_yaml
 
 TIME = Path("mappings/time-to-actuals/flow.yaml")
 OPPORTUNITY = Path("mappings/opportunity-to-project/flow.yaml")

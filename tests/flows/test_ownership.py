@@ -74,7 +74,8 @@ def test_malformed_unknown_and_double_owners(ws: Path) -> None:
     assert malformed.pointer == "/x-accord/owners/~1properties~1no_such"
     assert malformed.line == line_of(path, "/properties/no_such")
     [unknown] = only(found, codes.OWNER_UNKNOWN)
-    assert "'ledger'" in unknown.message and unknown.line == line_of(path, "/properties/total: ledger")
+    assert "'ledger'" in unknown.message
+    assert unknown.line == line_of(path, "/properties/total: ledger")
     [twice] = only(found, codes.OWNER_TWICE)
     assert twice.message == ("status is owned by 'psa' (at /properties/status/x-accord-owner) "
                              "and by 'erp'")
