@@ -39,6 +39,7 @@ __all__ = ["Compatible", "check_flows"]
 Compatible = Callable[[str, str], "str | None"]
 
 _KINDS = ("list", "read", "create", "update")
+_ROLE_KINDS = {"inbound": ("list", "read"), "outbound": ("create", "update")}
 
 
 @dataclass
@@ -105,8 +106,9 @@ class _Context:
             if issue.warning:
                 continue
             col = expr.col + issue.column if one_line else expr.col
+            message = issue.message.replace("the source schema", self.flow.entity)
             self.diags.append(Diagnostic(
-                codes.FLOW_EXPRESSION, f"{what}: {issue.message}", self.flow.display,
+                codes.FLOW_EXPRESSION, f"{what}: {message}", self.flow.display,
                 expr.line, col, expr.pointer, issue.hint, Severity.ERROR,
                 {"expression": expr.text, "checker_code": str(issue.code)}))
 
@@ -135,10 +137,11 @@ def _served(ctx: _Context, system: System, endpoint: Endpoint, wanted: tuple[str
             where = (f"serves {', '.join(have)} for {endpoint.schema}" if have else
                      f"has no collection of {endpoint.schema} (no GET on a path ending in "
                      "an id that answers it)")
+            fitting = [k for k in have if k in _ROLE_KINDS[role]]
             ctx.at(pointer, codes.FLOW_OPERATION,
                    f"{system.name}'s API description has no {kind} operation for "
                    f"{endpoint.schema}: it {where}",
-                   f"use {' or '.join(have)}" if have else
+                   f"use {' or '.join(fitting)}" if fitting else
                    "re-import the system with the operations the flow needs "
                    "(`accord system import`)", operation=kind, schema=endpoint.schema)
         return
