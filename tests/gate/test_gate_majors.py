@@ -124,6 +124,9 @@ def test_a_mapping_that_moves_to_the_new_major_must_fit_it(ws: Path) -> None:
 def test_the_release_report_lists_the_mappings_of_the_new_major(ws: Path) -> None:
     project_version(ws, "2.0.0")
     retarget(ws, APIDECK, "project@2.0.0")
+    # the flow reading both CRMs cannot carry 2.0.0 and 1.1.0 records at once (ACC495): while
+    # its mappings move one by one, the workspace goes without it
+    (ws / "mappings/opportunity-to-project/flow.yaml").unlink()
     code, out = run("promote", "project", "2.0.0", "--to", "candidate", "--report", "reports")
     assert code == 0, out
     md = (ws / "reports/project-2.0.0-candidate.md").read_text(encoding="utf-8")
