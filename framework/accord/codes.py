@@ -222,8 +222,8 @@ SUNSET_PASSED = _code(
 SUNSET_MALFORMED = _code('ACC342', 'x-accord.sunset is not a calendar date', 'write YYYY-MM-DD')
 # -- mapping specs, examples and generated code --------------------------------------------
 SPEC_FORMAT = _code(
-    'ACC400', 'the spec or lookup breaks its format',
-    'see `accord schema mapping` / `accord schema lookup`',
+    'ACC400', 'a mapping spec, lookup table or flow breaks its format',
+    'see `accord schema mapping` / `lookup` / `flow`',
 )
 EXPRESSION_SYNTAX = _code('ACC401', 'expression syntax error', 'fix the expression at the caret')
 ENDPOINT_UNRESOLVED = _code(

@@ -86,6 +86,8 @@ def test_nothing_downstream_of_the_loader_parses_again(root: Path,
     workspace = load_workspace(root)
     mappings = workspace.mappings  # the one parse
     assert all(e.ast is not None for s in mappings.specs for e in s.expressions())
+    flows = workspace.flows  # a flow's expressions too: parsed once, when it loads
+    assert flows.flows and all(e.ast is not None for f in flows.flows for e in f.expressions())
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("an expression was parsed again after loading")
