@@ -22,7 +22,7 @@ from typing import Any
 
 from accord import codes
 from accord.diagnostics import Diagnostic
-from accord.jsondoc import join_pointer
+from accord.jsondoc import join_pointer, resolve_pointer, unescape_pointer
 from accord.workspace.contracts import Contract
 from accord.workspace.systems import KINDS
 
@@ -50,13 +50,11 @@ class Ownership:
 
 
 def _local(schema: dict[str, Any], ref: str) -> Any:
-    node: Any = schema
-    for part in ref[2:].split("/") if ref.startswith("#/") else []:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
+    """The node a local ``#/...`` reference points at (None: nothing there)."""
+    try:
+        return resolve_pointer(schema, ref[1:]) if ref.startswith("#/") else None
+    except KeyError:
+        return None
 
 
 def _walk(schema: dict[str, Any], node: Any, pointer: str, path: Path,
@@ -91,7 +89,7 @@ def _walk(schema: dict[str, Any], node: Any, pointer: str, path: Path,
 
 def _pointer_path(schema: dict[str, Any], pointer: str) -> Path | None:
     """The property path a pointer of the ``owners`` map names (None: not a property)."""
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    parts = [unescape_pointer(p) for p in pointer.split("/")[1:]]
     path: list[str] = []
     node: Any = schema
     index = 0
