@@ -16,6 +16,7 @@ from accord import codes
 from accord.cli.main import cli
 from accord.errors import TransformError
 from accord.harness.properties import check_properties, check_transformer, record_strategy
+from accord.mapping import discover_specs
 from accord.project import load_workspace
 from accord.runtime.validate import compile_validator
 from click.testing import CliRunner
@@ -56,9 +57,8 @@ TARGET = {"type": "object", "required": ["id", "amount"], "additionalProperties"
 
 # -- the shipped workspace -----------------------------------------------------------------
 
-SHIPPED = sorted(p.relative_to(REPO).as_posix()
-                 for p in (REPO / "mappings").rglob("*.yaml") if "lookups" not in p.parts
-                 and "examples" not in p.parts)
+# the mapping specs (not lookups, examples or a folder's flow.yaml)
+SHIPPED = sorted(p.relative_to(REPO).as_posix() for p in discover_specs(REPO))
 
 
 @pytest.mark.parametrize("spec", SHIPPED)
