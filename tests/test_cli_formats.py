@@ -19,8 +19,9 @@ SHIPPED = {
     "contract": sorted((REPO / "contracts" / "canonical").glob("*/*.yaml")),
     "system": sorted((REPO / "contracts" / "systems").glob("*/system.yaml")),
     "mapping": sorted(p for p in (REPO / "mappings").glob("*/*.yaml")
-                      if p.parent.name not in ("lookups", "examples")),
+                      if p.parent.name not in ("lookups", "examples") and p.name != "flow.yaml"),
     "lookup": sorted((REPO / "mappings" / "lookups").glob("*.yaml")),
+    "flow": sorted((REPO / "mappings").glob("*/flow.yaml")),
 }
 
 
