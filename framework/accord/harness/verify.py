@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import importlib
 import json
 import logging
 import os
@@ -607,12 +606,10 @@ def _verify_pact(pact: PactFile, target: Target, scratch: Path,
 
 
 def record_result(root: Path, outcome: PactOutcome) -> bool:
-    """Write one result to the verification matrix (:mod:`accord.harness.matrix`); False while
-    the matrix is not part of this installation."""
-    try:
-        matrix: Any = importlib.import_module("accord.harness.matrix")
-    except ImportError:
-        return False
+    """Write one result to the verification matrix (:mod:`accord.harness.matrix`, in the
+    workspace database: SQLite by default, PostgreSQL with ``ACCORD_DATABASE_URL``)."""
+    from accord.harness import matrix
+
     matrix.record(root, matrix.VerificationResult(
         pact_path=outcome.pact.display, pact_sha256=outcome.pact.sha256,
         consumer=outcome.pact.consumer, provider=outcome.pact.provider,
