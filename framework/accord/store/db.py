@@ -20,6 +20,7 @@ import datetime as dt
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -256,16 +257,32 @@ def _open_sqlite(root: Path, config: DatabaseConfig) -> Store:
     except sqlite3.Error as exc:
         raise _store_error(config, codes.DATABASE_NOT_SQLITE,
                            f"cannot open: {_first_line(exc)}") from None
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise _store_error(config, codes.DATABASE_NOT_SQLITE, _first_line(exc)) from None
-    return Store(config, SQLITE, conn)
+    # Switching a new database to WAL takes an exclusive lock, and SQLite answers "database
+    # is locked" at once (no busy handler) when another process is doing the same: wait and
+    # retry within the busy timeout; only what is not a lock says the file is not SQLite.
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause = 0.01
+    while True:
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            return Store(config, SQLITE, conn)
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" in text or "busy" in text) and time.monotonic() < deadline:
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
+                continue
+            conn.close()
+            code = codes.DATABASE_NOT_SQLITE if "locked" not in text and "busy" not in text \
+                else codes.DATABASE_UNREACHABLE
+            raise _store_error(config, code, _first_line(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _store_error(config, codes.DATABASE_NOT_SQLITE, _first_line(exc)) from None
 
 
 def _open_postgresql(config: DatabaseConfig) -> Store:
