@@ -17,8 +17,8 @@ import re
 from http import HTTPStatus
 from typing import Any
 
-from accord.harness.apimodel import EACH, Operation, Pointer, set_at
 from accord.harness.instances import Violation, minimal, resolve, violations
+from accord.workspace.apimodel import EACH, Operation, Pointer, set_at
 
 __all__ = ["error_body", "record_body"]
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from accord import codes
 from accord.diagnostics import Diagnostic, JUnitCase, Severity, junit_cases
 from accord.errors import LoadError, UsageError
-from accord.harness.apimodel import api_model
+from accord.workspace.apimodel import api_model
 
 if TYPE_CHECKING:
     from accord.project import Workspace

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from accord import codes, fsio
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import AccordError
-from accord.harness.apimodel import ApiModel
 from accord.jsondoc import loads_bounded
+from accord.workspace.apimodel import ApiModel
 
 if TYPE_CHECKING:
     from accord.project import Workspace

@@ -1,7 +1,7 @@
 """A stateful mock of one system, built from its API description: the embedded default
 provider of contract tests (``accord simulate``, ``accord verify --env local``, ``accord fuzz``).
 
-- **Collections** come from :mod:`accord.harness.apimodel`: read, list (with the vendor's
+- **Collections** come from :mod:`accord.workspace.apimodel`: read, list (with the vendor's
   paging: page/per_page, offset/limit or cursor), create and update, each on the paths and in
   the envelope the description gives.
 - **Requests** are validated against the operation's request schema: a body that does not fit
@@ -33,7 +33,12 @@ from typing import TYPE_CHECKING, Any
 from accord import codes
 from accord.diagnostics import Diagnostic, Severity
 from accord.errors import AccordError, LoadError
-from accord.harness.apimodel import (
+from accord.harness.envelope import error_body, record_body
+from accord.harness.golden import broken_mappings, golden_records, mapped_schemas
+from accord.harness.instances import Violation, conform, minimal, resolve, violations
+from accord.harness.simstate import SimState, dumps
+from accord.jsondoc import loads_bounded
+from accord.workspace.apimodel import (
     EACH,
     ApiModel,
     Collection,
@@ -41,11 +46,6 @@ from accord.harness.apimodel import (
     api_model,
     get_at,
 )
-from accord.harness.envelope import error_body, record_body
-from accord.harness.golden import broken_mappings, golden_records, mapped_schemas
-from accord.harness.instances import Violation, conform, minimal, resolve, violations
-from accord.harness.simstate import SimState, dumps
-from accord.jsondoc import loads_bounded
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette

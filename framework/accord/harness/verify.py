@@ -419,9 +419,9 @@ def _message_bytes(value: Any) -> dict[str, Any]:
 
 def _unwrapper(system: System) -> Callable[[str, Any, Any], Any]:
     """The record inside the body a read of ``path`` returns: at the record pointer of the
-    collection whose read operation serves the path (:mod:`accord.harness.apimodel`), else the
+    collection whose read operation serves the path (:mod:`accord.workspace.apimodel`), else the
     object that looks most like the pact's example."""
-    from accord.harness.apimodel import api_model, get_at
+    from accord.workspace.apimodel import api_model, get_at
 
     reads = [c.read for c in api_model(system).collections if c.read is not None]
 

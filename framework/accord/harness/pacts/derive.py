@@ -185,12 +185,12 @@ def _run(spec: MappingSpec, example: Example, transformer: _Transformer, record:
         example.pointer))
 
 
-# -- the operation model (accord.harness.apimodel) -----------------------------------------
+# -- the operation model (accord.workspace.apimodel) -----------------------------------------
 
 
 def _collection(ws: Workspace, spec: MappingSpec, endpoint: Endpoint, what: str) -> Any:
     """The collection serving the endpoint's schema (or holding its operation)."""
-    from accord.harness.apimodel import api_model
+    from accord.workspace.apimodel import api_model
 
     system = ws.systems.get(endpoint.system or "")
     if system is None:

@@ -1,4 +1,4 @@
-"""accord.harness.apimodel: collections, record pointers and paging inferred from the paths of
+"""accord.workspace.apimodel: collections, record pointers and paging inferred from the paths of
 each shipped description, and of small descriptions in 3.0 and 3.1."""
 
 from __future__ import annotations
@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from accord.harness.apimodel import EACH, document_model, get_at, set_at
 from accord.project import load_workspace
+from accord.workspace.apimodel import EACH, document_model, get_at, set_at
 from accord.workspace.openapi import parse_openapi
 
 
 @pytest.fixture(scope="module")
 def models(repo_root: Path) -> dict[str, object]:
-    from accord.harness.apimodel import api_model
+    from accord.workspace.apimodel import api_model
 
     ws = load_workspace(repo_root)
     return {name: api_model(system) for name, system in ws.systems.items()}
