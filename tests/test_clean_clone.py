@@ -72,7 +72,9 @@ def test_no_shipped_file_points_outside_the_repository(repo_root: Path) -> None:
         assert source.startswith("https://") or (
             source and (file.parent / source).resolve().is_relative_to(repo_root.resolve())), \
             (file, source)
-    for file in [*(repo_root / "contracts").rglob("*.yaml"), *(repo_root / "mappings").rglob("*")]:
+    # README.md is also the package's long description (PKG-INFO): a user reads it first
+    for file in [repo_root / "README.md", *(repo_root / "contracts").rglob("*.yaml"),
+                 *(repo_root / "mappings").rglob("*")]:
         if file.is_file():
             assert "shared/" not in file.read_text(encoding="utf-8", errors="replace"), file
 
