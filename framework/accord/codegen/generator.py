@@ -32,7 +32,8 @@ from accord.errors import AccordError, CodegenError, OutputError
 from accord.mapping.loader import MappingSet
 from accord.mapping.model import Lookup, MappingSpec
 
-__all__ = ["GenerateResult", "GeneratedFile", "check_fresh", "generate", "generate_workspace",
+__all__ = ["GenerateResult", "GeneratedFile", "check_fresh", "compare_derived", "current_text",
+           "generate", "generate_workspace",
            "nulls_of", "output_path", "render_spec", "write_files"]
 
 
@@ -187,8 +188,9 @@ def generate_workspace(root: Path, mappings: MappingSet, resolver: SchemaResolve
     return result
 
 
-def _current(root: Path, path: Path) -> str | None:
-    """The text of a generated file as it is now; None when missing or unreadable."""
+def current_text(root: Path, path: Path) -> str | None:
+    """The text of a derived file (``path`` relative to ``root``) as it is now; None when
+    missing or unreadable."""
     try:
         return fsio.read_text(root / path, root=root, display=path.as_posix())
     except AccordError:
@@ -214,7 +216,7 @@ def write_files(root: Path, files: list[GeneratedFile], *, remove_orphans: bool 
                               GENERATED_DIR, hint="make generated/ a real folder in the "
                                                   "workspace")])
     with fsio.locked(folder, display=GENERATED_DIR):
-        written = [f.path for f in files if _current(root, f.path) != f.text]
+        written = [f.path for f in files if current_text(root, f.path) != f.text]
         removed = _orphans(root, files) if remove_orphans else []
         if not written and not removed:
             return [], []
@@ -267,25 +269,35 @@ def _orphans(root: Path, files: list[GeneratedFile]) -> list[Path]:
         rel = path.relative_to(root)
         if rel in wanted:
             continue
-        head = _current(root, rel)
+        head = current_text(root, rel)
         if head is not None and head.startswith(_MARKER):
             found.append(rel)
     return found
 
 
+def compare_derived(root: Path, files: list[tuple[Path, str, str]], *, missing: str,
+                    stale: str, command: str, made: str = "generated") -> list[Diagnostic]:
+    """Each derived file ``(path, text, spec)`` against what is on disk: ``missing`` when it is
+    not there, ``stale`` when its bytes differ; the fix is ``accord <command>``; ``made``:
+    how the spec makes it (``generated``, ``derived``)."""
+    diags: list[Diagnostic] = []
+    for path, text, spec in files:
+        current = current_text(root, path)
+        if current is None:
+            diags.append(Diagnostic(missing, f"not {made} yet (from {spec})", path.as_posix(),
+                                    hint=f"run `accord {command}`"))
+        elif current != text:
+            diags.append(Diagnostic(stale, f"stale: differs from what {spec} {made[:-1]}s",
+                                    path.as_posix(), 1, 1,
+                                    hint=f"run `accord {command}` and commit the result"))
+    return diags
+
+
 def check_fresh(root: Path, files: list[GeneratedFile]) -> list[Diagnostic]:
     """Stale, missing and orphan generated files (regenerated in memory, byte-compared)."""
-    diags: list[Diagnostic] = []
-    for f in files:
-        current = _current(root, f.path)
-        if current is None:
-            diags.append(Diagnostic(codes.GENERATED_MISSING, f"not generated yet (from {f.spec})",
-                                    f.path.as_posix(), hint="run `accord generate`"))
-        elif current != f.text:
-            diags.append(Diagnostic(codes.GENERATED_STALE,
-                                    f"stale: differs from what {f.spec} generates",
-                                    f.path.as_posix(), 1, 1,
-                                    hint="run `accord generate` and commit the result"))
+    diags = compare_derived(root, [(f.path, f.text, f.spec) for f in files],
+                            missing=codes.GENERATED_MISSING, stale=codes.GENERATED_STALE,
+                            command="generate")
     for orphan in _orphans(root, files):
         diags.append(Diagnostic(codes.GENERATED_ORPHAN,
                                 "orphan: no mapping spec generates this file",

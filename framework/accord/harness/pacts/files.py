@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from accord import codes, fsio
+from accord.codegen.generator import compare_derived, current_text
 from accord.codegen.paths import GENERATED_DIR
 from accord.diagnostics import Diagnostic, JUnitCase, Severity, junit_cases
-from accord.errors import AccordError, OutputError
+from accord.errors import OutputError
 from accord.harness.pacts.derive import PACTS_DIR, PactFile, derive_pacts
 from accord.project import Workspace
 
@@ -38,13 +39,6 @@ class PactsResult:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def _current(root: Path, path: Path) -> str | None:
-    try:
-        return fsio.read_text(root / path, root=root, display=path.as_posix())
-    except AccordError:
-        return None
-
-
 def _present(root: Path) -> list[Path]:
     """The JSON files under generated/pacts/ (relative to the root), not following a symlinked
     folder out of the workspace."""
@@ -57,7 +51,7 @@ def _present(root: Path) -> list[Path]:
 
 def _ours(root: Path, path: Path) -> bool:
     """Whether accord wrote this file (its ``metadata.accord`` names a mapping)."""
-    text = _current(root, path)
+    text = current_text(root, path)
     try:
         document = json.loads(text) if text else None
     except ValueError:
@@ -76,17 +70,9 @@ def check_pacts(root: Path, files: list[PactFile], keep: set[Path] | None = None
                 ) -> list[Diagnostic]:
     """Stale, missing and orphan pact files (derived in memory, byte-compared). ``keep``: the
     files of mappings that failed to derive (reported already, not orphans)."""
-    diags: list[Diagnostic] = []
-    for pact in files:
-        current = _current(root, pact.path)
-        if current is None:
-            diags.append(Diagnostic(codes.PACT_MISSING, f"not derived yet (from {pact.spec})",
-                                    pact.path.as_posix(), hint="run `accord pacts`"))
-        elif current != pact.text:
-            diags.append(Diagnostic(codes.PACT_STALE,
-                                    f"stale: differs from what {pact.spec} derives",
-                                    pact.path.as_posix(), 1, 1,
-                                    hint="run `accord pacts` and commit the result"))
+    diags = compare_derived(root, [(p.path, p.text, p.spec) for p in files],
+                            missing=codes.PACT_MISSING, stale=codes.PACT_STALE,
+                            command="pacts", made="derived")
     wanted = {pact.path for pact in files} | (keep or set())
     diags.extend(_orphan(path) for path in _present(root) if path not in wanted)
     return diags
@@ -107,7 +93,7 @@ def _write(root: Path, files: list[PactFile], keep: set[Path], *, remove_orphans
     fsio.make_dirs(root / GENERATED_DIR, root=root, display=GENERATED_DIR)
     with fsio.locked(root / GENERATED_DIR, display=GENERATED_DIR):
         for pact in files:
-            if _current(root, pact.path) == pact.text:
+            if current_text(root, pact.path) == pact.text:
                 continue
             fsio.make_dirs((root / pact.path).parent, root=root,
                            display=pact.path.parent.as_posix())
