@@ -137,9 +137,9 @@ def _parse(root: Path, path: Path) -> tuple[PactFile | None, Diagnostic | None]:
     return PactFile(path, display, raw, data, consumer, provider, interactions), None
 
 
-def load_pacts(root: str | Path, system: str) -> list[PactFile]:
-    """Every pact under ``generated/pacts`` whose provider is ``system``, by path. A pact that
-    cannot be read is ACC749 (a UsageError: exit 2), and so is finding none (ACC741)."""
+def _scan(root: str | Path) -> list[PactFile]:
+    """Every pact under ``generated/pacts``, by path; one that cannot be read is ACC749 (a
+    UsageError: exit 2)."""
     base = Path(root)
     folder = base / PACTS_DIR
     found: list[PactFile] = []
@@ -149,10 +149,22 @@ def load_pacts(root: str | Path, system: str) -> list[PactFile]:
         pact, problem = _parse(base, path)
         if problem is not None:
             problems.append(problem)
-        elif pact is not None and pact.provider == system:
+        elif pact is not None:
             found.append(pact)
     if problems:
         raise UsageError(f"{len(problems)} pact file(s) cannot be used", diagnostics=problems)
+    return found
+
+
+def pact_providers(root: str | Path) -> list[str]:
+    """The systems the pacts under ``generated/pacts`` name as provider, sorted."""
+    return sorted({pact.provider for pact in _scan(root)})
+
+
+def load_pacts(root: str | Path, system: str) -> list[PactFile]:
+    """Every pact under ``generated/pacts`` whose provider is ``system``, by path. A pact that
+    cannot be read is ACC749 (a UsageError: exit 2), and so is finding none (ACC741)."""
+    found = [pact for pact in _scan(root) if pact.provider == system]
     if not found:
         diag = Diagnostic(codes.VERIFY_NO_PACTS,
                           f"no pact in {PACTS_DIR.as_posix()}/ has provider {system!r}",
