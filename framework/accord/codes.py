@@ -530,6 +530,37 @@ NOTHING_TO_VERIFY = _code(
     'ACC756', 'no pact involves the contract version: nothing to verify',
     'nothing to do; a mapping that talks to a system with this version would bring a pact',
 )
+# -- the sync state: ledger, exception queue, lineage, periods (ACC610-ACC629) ---------------
+SYNC_EXCEPTION_UNKNOWN = _code(
+    'ACC610', 'no exception in the queue has this id',
+    'list them with `accord exceptions list --status all` and use an id it shows',
+)
+SYNC_EXCEPTION_CLOSED = _code(
+    'ACC611', 'the exception is no longer open (already resolved, discarded or replayed)',
+    'nothing to do: `accord exceptions show ID` shows who closed it and how; a new failure of '
+    'the record opens a new exception',
+)
+SYNC_NOTE_REQUIRED = _code(
+    'ACC612', 'closing an exception needs a note (resolve) or a reason (discard)',
+    'say what was done or why the record is dropped: --note TEXT / --reason TEXT',
+)
+SYNC_PERIOD_INVALID = _code(
+    'ACC613', 'not an accounting period or a date accord can place in one',
+    'write the period as a calendar month YYYY-MM (2026-01) and dates as ISO 8601 '
+    '(2026-01-31 or 2026-01-31T17:00:00Z)',
+)
+SYNC_LINEAGE_UNKNOWN = _code(
+    'ACC614', 'no lineage for this id',
+    'give a source id, a canonical id (or key) or a target id that a sync has recorded; '
+    'narrow with --flow FLOW when the id is in several flows',
+)
+SYNC_STATE_INVALID = _code(
+    'ACC615', 'a value the sync state cannot record',
+    'use a value the message lists (error classes, statuses, operations), and mark a target '
+    'delivered only after intending it (Ledger.intend)',
+)
+SYNC_RUN_UNKNOWN = _code('ACC616', 'no sync run has this id',
+                         'use the run id a sync printed, or look up the flow\'s last run')
 # -- the workspace database ----------------------------------------------------------------
 DATABASE_URL_INVALID = _code(
     'ACC800', 'ACCORD_DATABASE_URL is not a database URL accord supports',
