@@ -652,6 +652,26 @@ FLOW_EMPTY = _code(
     'ACC499', 'a flow that reads nothing and delivers nowhere, or names a system twice',
     'give the flow a source or a target, once per system',
 )
+# -- calling a system's API (accord.sync wire: ACC630-649) -------------------------------
+CALL_AUTHENTICATION = _code(
+    'ACC630', 'the system refused the credentials (401 or 403)',
+    'check the credential in the environment variable the system.yaml names, and its scopes',
+)
+CALL_UNAVAILABLE = _code(
+    'ACC632', 'the system stayed unavailable after every retry (timeout, connection error, '
+    '408, 429 or 5xx)',
+    'check the system is up; raise retry.max_attempts or timeout in the flow\'s systems block',
+)
+CALL_REJECTED = _code(
+    'ACC633', 'the system refused the request (a 4xx other than 401, 403, 408 and 429)',
+    'read the provider\'s error shown with it: the record or the mapping sends what the API '
+    'does not accept',
+)
+CALL_BAD_RESPONSE = _code(
+    'ACC634', 'the system answered with a body accord cannot use (not JSON, too large, no '
+    'record or id where the API description puts it, a link to another host)',
+    'compare the response with the operation in the system\'s openapi.yaml',
+)
 # -- the pipeline --------------------------------------------------------------------------
 STAGE_FAILED = _code('ACC900', 'a pipeline stage could not run', 'fix the error shown')
 

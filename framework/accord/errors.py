@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AccordError",
+    "CallError",
     "CheckError",
     "CodegenError",
     "CompatError",
@@ -166,6 +167,31 @@ class StoreError(AccordError):
     """The workspace database cannot be used: a bad ``ACCORD_DATABASE_URL``, a server that
     cannot be reached, a file that is not a database, a failed migration. Exit 2: the input
     (the configuration) is wrong, not a finding. Messages never carry a password."""
+
+
+class CallError(AccordError):
+    """A call to a system's API failed for good: after its retries (``availability``), or at
+    once (``authentication``: 401/403 or a missing credential; ``data_quality``: another 4xx or
+    an unusable response). ``error_class`` is one of the flow's failure classes
+    (:class:`accord.mapping.flow.ErrorClass` values); ``status`` the last HTTP status (None:
+    no response), ``attempts`` how many requests were sent, ``method`` and ``path`` the call
+    (no query string, no credentials: messages and the repr never carry a secret)."""
+
+    def __init__(self, message: str, *, error_class: str, system: str = "",
+                 method: str = "", path: str = "", status: int | None = None,
+                 attempts: int = 0, diagnostics: Iterable[Diagnostic] = ()) -> None:
+        super().__init__(message, diagnostics=diagnostics)
+        self.error_class = error_class
+        self.system = system
+        self.method = method
+        self.path = path
+        self.status = status
+        self.attempts = attempts
+
+    def __repr__(self) -> str:
+        return (f"CallError({self.message!r}, error_class={self.error_class!r}, "
+                f"system={self.system!r}, method={self.method!r}, path={self.path!r}, "
+                f"status={self.status!r}, attempts={self.attempts})")
 
 
 class PromotionError(AccordError):

@@ -1,7 +1,10 @@
 """The sync state in the workspace database (:mod:`accord.store`, migration 2): the ledger and
 its target deliveries, the crosswalk, watermarks, the exception queue, lineage, accounting
 periods, runs and ownership conflicts. Each repository is a small class over a
-:class:`~accord.store.Store`; its writes join the caller's ``store.transaction()``."""
+:class:`~accord.store.Store`; its writes join the caller's ``store.transaction()``.
+
+The wire to a system's API is :mod:`accord.sync.http` (calls, retries, rate limits, failure
+classes)."""
 
 from accord.sync.crosswalk import Crosswalk
 from accord.sync.ledger import Ledger, LedgerRecord, TargetRecord
