@@ -672,6 +672,12 @@ CALL_BAD_RESPONSE = _code(
     'record or id where the API description puts it, a link to another host)',
     'compare the response with the operation in the system\'s openapi.yaml',
 )
+# -- running on several processes and on Apache Beam (ACC690-699) --------------------------
+RUN_WORKER_DIED = _code(
+    'ACC690', 'a worker process of `accord run --workers` died',
+    'nothing was written: run again (with fewer --workers if memory ran out, or --workers 1 '
+    'to see the failure in one process)',
+)
 # -- the pipeline --------------------------------------------------------------------------
 STAGE_FAILED = _code('ACC900', 'a pipeline stage could not run', 'fix the error shown')
 

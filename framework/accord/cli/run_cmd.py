@@ -42,6 +42,9 @@ from accord.diagnostics import Diagnostic
               help="Do not validate outputs against the target schema.")
 @click.option("--with-key", is_flag=True,
               help='Write {"key": <idempotency key>, "record": <output>} per line.')
+@click.option("--workers", default="1", metavar="N|auto", show_default=True,
+              help="Worker processes (0 or auto: one per CPU); the outputs are identical to "
+                   "one process's, in the same order.")
 @workspace_option
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: only when stderr is a terminal).")
@@ -49,7 +52,7 @@ from accord.diagnostics import Diagnostic
 @handle_errors()
 def run(mapping: str, input_path: str, input_format: str | None, output: str, dead_letter: str,
         limit: int | None, validate_input: bool, no_validate: bool, with_key: bool,
-        workspace: str | None, progress: bool | None, fmt: str) -> None:
+        workers: str, workspace: str | None, progress: bool | None, fmt: str) -> None:
     """Stream INPUT through the generated transformer for MAPPING (a spec path, a spec name or
     a generated module path), validate each output against the target schema, and write
     failures to the dead-letter file. Exit 0 when nothing was dead-lettered, 1 when anything
@@ -59,7 +62,7 @@ def run(mapping: str, input_path: str, input_format: str | None, output: str, de
     result = run_mapping(mapping, input=input_path, output=output, dead_letter=dead_letter,
                          workspace=workspace_path(workspace), validate=not no_validate,
                          with_key=with_key, progress=progress, input_format=input_format,
-                         limit=limit, validate_input=validate_input)
+                         limit=limit, validate_input=validate_input, workers=workers)
     to_stderr = "-" in (output, dead_letter)  # standard output carries records: report aside
     stats = result.stats
     if fmt == "json":
