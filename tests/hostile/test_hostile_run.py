@@ -4,11 +4,13 @@ are written. The run is a subprocess with a timeout."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 from accord.runtime import jsonl
+from accord.runtime.stream import run_stream
 from hostile_ws import guarded, workspace
 
 GOOD = {"Id": "001", "Name": "Northwind", "Status": "Active", "Currency": "EUR"}
@@ -69,3 +71,45 @@ def test_both_parsers_refuse_the_same_lines(monkeypatch: pytest.MonkeyPatch, nam
 ])
 def test_lines_that_only_look_suspicious_are_read(line: bytes) -> None:
     assert jsonl.loads_line(line) == json.loads(line)
+
+
+class _Echo:
+    """A transformer that writes each record as it is (the stream runner's protocol)."""
+
+    @staticmethod
+    def applies(record: dict[str, object]) -> bool:
+        return True
+
+    @staticmethod
+    def transform(record: dict[str, object]) -> dict[str, object]:
+        return record
+
+    @staticmethod
+    def key(record: dict[str, object]) -> str:
+        return "k"
+
+
+#: The hostile lines as orjson writes JSON (no spaces): the stream runner's fast path takes a
+#: line that starts with its strict echo as read, so each of these must still be refused
+COMPACT: dict[str, tuple[bytes, str]] = {
+    "duplicate key": (b'{"Id":"1","Name":"x","Name":"y"}', "duplicate key 'Name'"),
+    "same value twice": (b'{"Id":"1","Id":"1"}', "duplicate key 'Id'"),
+    "nested duplicate": (b'{"More":[{"a":1,"a":2}]}', "duplicate key 'a'"),
+    "2**53 + 1": (b'{"Amount":9007199254740993}', "beyond 2**53 - 1"),
+    "2**64": (b'{"Amount":18446744073709551616}', "beyond 2**53 - 1"),
+    "lone surrogate": (b'{"Id":"\\udc00"}', "surrogate"),
+    "300 deep": (b'{"Deep":' + b"[" * 300 + b"]" * 300 + b"}", "nested more than 254 levels"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPACT))
+def test_compact_hostile_lines_are_dead_letters_in_the_stream(name: str) -> None:
+    line, reason = COMPACT[name]
+    good = b'{"Id":"2","Amount":9007199254740991}\n'
+    out, dead = io.BytesIO(), io.BytesIO()
+    stats = run_stream(_Echo(), [good, line + b"\n", good.rstrip(b"\n")], out, dead)
+    assert (stats.read, stats.written, stats.dead) == (3, 2, 1)
+    (letter,) = [json.loads(x) for x in dead.getvalue().splitlines()]
+    assert letter["line_number"] == 2 and letter["class"] == "data_quality"
+    assert reason in letter["message"], letter["message"]
+    assert letter["raw"] == line.decode()

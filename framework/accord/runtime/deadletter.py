@@ -66,13 +66,35 @@ class ErrorClass(StrEnum):
 
     @classmethod
     def parse(cls, value: str) -> ErrorClass:
+        """The class named ``value``; ``mapping_error`` for anything else."""
         try:
-            return cls(value)
-        except ValueError:
-            return cls.MAPPING_ERROR
+            found = _BY_VALUE.get(value)  # a dict: Enum's own lookup is slow
+        except TypeError:  # unhashable: not a class name
+            found = None
+        return cls.MAPPING_ERROR if found is None else found
 
 
-@dataclass(frozen=True)
+_BY_VALUE: dict[str, ErrorClass] = {member.value: member for member in ErrorClass}
+#: Rendered locations (JSON path, JSON pointer): a run's dead letters repeat a few locations
+#: (one per rule), so each is rendered once; bounded, for runs whose locations do not repeat
+_RENDERED: dict[Location, tuple[str, str | None]] = {}
+_RENDERED_MAX = 4096
+
+
+def _rendered(location: Location) -> tuple[str, str | None]:
+    """``location`` as (JSON path, JSON pointer)."""
+    try:
+        found = _RENDERED.get(location)
+    except TypeError:  # not a tuple (a list): rendered each time
+        return json_path(location), json_pointer(location)
+    if found is None:
+        found = json_path(location), json_pointer(location)
+        if len(_RENDERED) < _RENDERED_MAX:
+            _RENDERED[location] = found
+    return found
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 2x, per dead letter
 class DeadLetter:
     """One record a run could not deliver. ``path`` and ``target`` are locations (tuples of
     names and indexes), rendered only when the letter is written (:meth:`to_dict`)."""
@@ -88,14 +110,15 @@ class DeadLetter:
     violations: list[Violation] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        path, pointer = _rendered(self.path)
         data: dict[str, Any] = {
             "line_number": self.line_number,
             "class": self.error_class.value,
             "message": self.message,
-            "path": json_path(self.path),
-            "pointer": json_pointer(self.path),
+            "path": path,
+            "pointer": pointer,
             "rule": self.rule,
-            "target": None if self.target is None else json_path(self.target),
+            "target": None if self.target is None else _rendered(self.target)[0],
         }
         if self.violations:
             data["violations"] = [v.to_dict() for v in self.violations]

@@ -31,7 +31,17 @@ from accord import fsio
 from accord.errors import LoadError, TransformError, UsageError
 from accord.jsondoc import Location
 from accord.runtime.deadletter import DeadLetter, DeadLetterWriter, ErrorClass, rule_for_output
-from accord.runtime.jsonl import MalformedLine, dumps_line, fast_dumps_line, loads_line
+from accord.runtime.jsonl import (
+    ECHO,
+    FAST_ERRORS,
+    LINE,
+    UNPARSED,
+    MalformedLine,
+    dumps_line,
+    fast_dumps,
+    fast_loads,
+    recheck_line,
+)
 from accord.runtime.readers import detect_format, limit_records, record_lines
 from accord.runtime.validate import Validator
 
@@ -137,7 +147,7 @@ def run_stream(
     #: a generated module's output path -> (rule, source path): names them for a violation
     rules: dict[Location, tuple[str, Location]] | None = getattr(transformer, "RULES", None)
     write = out.write
-    fast_dumps = fast_dumps_line
+    loads, dumps = fast_loads, fast_dumps  # orjson's, called directly (a partial costs more)
     # the validator's compiled check itself (no wrapper call per record; a value JSON cannot
     # hold raises ValueError: invalid, as Validator.is_valid says)
     is_valid = validator.compiled_is_valid if validator is not None else None
@@ -151,15 +161,25 @@ def run_stream(
         bytes_read += len(line)
         if progress is not None and line_number % _PROGRESS_EVERY == 0:
             progress(read, bytes_read)
-        if line[:1] in _BLANK_START and not line.strip():  # strip() copies: only when blank-ish
-            continue
-        read += 1
+        # jsonl.loads_line inline: a line that starts with its strict echo is exactly the
+        # parsed value (no duplicate key lost, no integer beyond 2**53 - 1, not too deep)
         try:
-            record = loads_line(line)
-        except MalformedLine as exc:
-            letters.write(DeadLetter(line_number, ErrorClass.DATA_QUALITY, str(exc),
-                                     raw=line.rstrip(b"\r\n").decode("utf-8", "backslashreplace")))
-            continue
+            record = loads(line)
+            exact = line.startswith(dumps(record, option=ECHO))
+        except FAST_ERRORS:  # refused, or a value the strict echo refuses: checked below
+            record, exact = UNPARSED, False
+        if not exact:
+            if line[:1] in _BLANK_START and not line.strip():  # strip() copies: when blank-ish
+                continue
+            try:
+                record = recheck_line(line, record)
+            except MalformedLine as exc:
+                read += 1
+                letters.write(DeadLetter(
+                    line_number, ErrorClass.DATA_QUALITY, str(exc),
+                    raw=line.rstrip(b"\r\n").decode("utf-8", "backslashreplace")))
+                continue
+        read += 1
         if not isinstance(record, dict):
             letters.write(DeadLetter(
                 line_number, ErrorClass.DATA_QUALITY,
@@ -203,7 +223,7 @@ def run_stream(
                 continue
         try:
             try:
-                encoded = fast_dumps(result)
+                encoded = dumps(result, option=LINE)
             except TypeError:  # orjson cannot: the standard library may (or says why not)
                 encoded = dumps_line(result)
         except (TypeError, ValueError) as exc:
