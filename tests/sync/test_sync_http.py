@@ -124,6 +124,17 @@ def test_a_timeout_is_retried() -> None:
     assert sleeps == [1] and client.stats.retries == 1
 
 
+def test_a_body_that_stalls_is_a_timeout_and_retried() -> None:
+    sleeps = Sleeps()
+    with scripted(Answer(200, {"late": True}, body_delay=1.0), Answer(200, {"ok": 1})) \
+            as (url, _s):
+        client = _client(url, CallPolicy(timeout=0.2, retry=Retry(max_attempts=2,
+                                                                  jitter="none")),
+                         sleep=sleeps)
+        assert client.request("GET", "/stalls").body == {"ok": 1}
+    assert sleeps == [1] and client.stats.retries == 1
+
+
 def test_a_refused_connection_is_availability() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -20,6 +20,8 @@ class Answer:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    #: seconds between the headers and the body (a body that stalls)
+    body_delay: float = 0.0
 
 
 @dataclass
@@ -68,6 +70,9 @@ def scripted(*answers: Answer) -> Iterator[tuple[str, Script]]:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()
+                if answer.body_delay:
+                    self.wfile.flush()
+                    time.sleep(answer.body_delay)
                 self.wfile.write(raw)
             except (BrokenPipeError, ConnectionResetError):  # the client timed out
                 pass

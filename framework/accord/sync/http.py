@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import urllib3
 
 from accord import codes
 from accord.diagnostics import Diagnostic, printable
@@ -325,12 +326,13 @@ class SystemClient:
             raise _Retryable(f"connection failed ({type(exc).__name__})") from None
         try:
             raw = self._read(response)
-        except requests.Timeout:
+        except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
             self._count(self._clock() - started, None)
             raise _Retryable(f"no answer within {self.policy.timeout:g}s") from None
-        except requests.RequestException as exc:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             self._count(self._clock() - started, None)
-            raise _Retryable(f"connection failed ({type(exc).__name__})") from None
+            raise _Retryable(f"connection failed while reading ({type(exc).__name__})") \
+                from None
         finally:
             response.close()
         elapsed = self._clock() - started
