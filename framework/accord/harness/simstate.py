@@ -2,7 +2,9 @@
 
 One row per record: its collection, its id (text), where it came from (``seed``: a golden
 example; ``state``: a provider state; ``api``: written through the API, i.e. by accord), an
-insertion sequence (lists keep insertion order) and the record as JSON.
+insertion sequence (lists keep insertion order) and the record as JSON. Beside them: the
+answers to writes sent with an ``Idempotency-Key`` (replayed for the same key) and the log of
+requests (method, path, status, key; the last :data:`REQUEST_LOG_ROWS`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.errors import LoadError
 
-__all__ = ["SimState", "Stored", "dumps"]
+__all__ = ["Logged", "Replay", "SimState", "Stored", "dumps"]
 
 
 def dumps(value: Any) -> bytes:
@@ -41,7 +43,25 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (collection, id)
 );
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    media TEXT,
+    body BLOB
+);
+CREATE TABLE IF NOT EXISTS requests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    idempotency_key TEXT,
+    replayed INTEGER NOT NULL DEFAULT 0
+);
 """
+
+#: how many requests the log keeps (the oldest go first)
+REQUEST_LOG_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,33 @@ class Stored:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "origin": self.origin, "record": self.record}
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The answer kept for an idempotency key, and the fingerprint of its request."""
+
+    fingerprint: str
+    status: int
+    media: str | None
+    body: Any
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One request the simulator answered."""
+
+    seq: int
+    method: str
+    path: str
+    status: int
+    idempotency_key: str | None
+    replayed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "method": self.method, "path": self.path,
+                "status": self.status, "idempotency_key": self.idempotency_key,
+                "replayed": self.replayed}
 
 
 class SimState:
@@ -124,6 +171,50 @@ class SimState:
         return [Stored(r[0], r[1], orjson.loads(r[2])) for r in rows]
 
     def clear(self) -> None:
+        """Forget records, counters and kept answers (the request log stays)."""
         with self._lock:
             self._db.execute("DELETE FROM records")
             self._db.execute("DELETE FROM counters")
+            self._db.execute("DELETE FROM idempotency")
+
+    # -- idempotency keys -------------------------------------------------------------------
+
+    def replay(self, key: str) -> Replay | None:
+        with self._lock:
+            row = self._db.execute("SELECT fingerprint, status, media, body FROM idempotency "
+                                   "WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        return Replay(row[0], int(row[1]), row[2], orjson.loads(row[3]) if row[3] else None)
+
+    def keep_answer(self, key: str, fingerprint: str, status: int, media: str | None,
+                    body: Any) -> None:
+        """Keep the answer to a write sent with ``key`` (the first one stays)."""
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO idempotency (key, fingerprint, status, "
+                             "media, body) VALUES (?, ?, ?, ?, ?)",
+                             (key, fingerprint, status, media,
+                              None if body is None else dumps(body)))
+
+    # -- the request log --------------------------------------------------------------------
+
+    def log_request(self, method: str, path: str, status: int, key: str | None,
+                    replayed: bool = False) -> None:
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO requests (method, path, status, idempotency_key, replayed) "
+                "VALUES (?, ?, ?, ?, ?)", (method, path, status, key, int(replayed)))
+            seq = cursor.lastrowid or 0
+            if seq % 1000 == 0:
+                self._db.execute("DELETE FROM requests WHERE seq <= ?",
+                                 (seq - REQUEST_LOG_ROWS,))
+
+    def requests(self) -> list[Logged]:
+        with self._lock:
+            rows = self._db.execute("SELECT seq, method, path, status, idempotency_key, "
+                                    "replayed FROM requests ORDER BY seq").fetchall()
+        return [Logged(int(r[0]), r[1], r[2], int(r[3]), r[4], bool(r[5])) for r in rows]
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM requests")

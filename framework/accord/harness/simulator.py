@@ -14,16 +14,30 @@ provider of contract tests (``accord simulate``, ``accord verify --env local``, 
   as they were given.
 - **State** is SQLite (:mod:`accord.harness.simstate`): a file, or memory. It is seeded from the
   golden examples: the inputs of the mappings that read the system are its records.
+- **Writes are idempotent** by the ``Idempotency-Key`` header (Xero's and Stripe's semantics):
+  the first successful answer to a key is kept in the state and replayed for the same key and
+  request, without writing again (also after a restart on the same state file); the same key
+  with another request is refused (400/422, as the operation documents).
+- **Lists filter by "changed since"** when the description declares it (Harvest's
+  ``updated_since`` query parameter, Xero's ``If-Modified-Since`` header): records whose
+  change stamp (:func:`~accord.workspace.apimodel.updated_field`) is at or after it.
 - **Admin API** under ``/_accord/``: ``POST provider-states`` (the Pact state-change body
   ``{"state", "params": {"path", "record"}, "action": "setup"|"teardown"}``), ``GET
-  records/<collection>`` (``?origin=api`` for what accord wrote), ``POST reset``, ``GET model``.
+  records/<collection>`` (``?origin=api`` for what accord wrote), ``POST reset``, ``GET model``;
+  ``POST faults`` (``{"method", "path", "status", "retry_after", "times", "delay"}``: the next
+  ``times`` matching requests wait ``delay`` seconds and/or answer ``status``), ``GET faults``,
+  ``DELETE faults``; ``GET requests`` (the log: method, path, status, idempotency key, whether
+  it was a replay), ``DELETE requests``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import hashlib
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -45,6 +59,8 @@ from accord.workspace.apimodel import (
     Operation,
     api_model,
     get_at,
+    instant,
+    updated_field,
 )
 
 if TYPE_CHECKING:
@@ -54,12 +70,66 @@ if TYPE_CHECKING:
 
     from accord.project import Workspace
 
-__all__ = ["Simulator", "SimulatorHandle", "build_app", "running", "simulator_for"]
+__all__ = ["Fault", "Simulator", "SimulatorHandle", "build_app", "running", "simulator_for"]
 
 ADMIN = "/_accord"
 _MAX_BODY = 8 * 1024 * 1024
 _DEFAULT_SIZE = 100
 _ID_NAMESPACE = uuid.UUID("5f1c9d1e-0a8f-4c53-9a4c-6b3ad0c1e7a2")
+
+
+_MAX_FAULT_DELAY = 600.0
+
+
+@dataclass
+class Fault:
+    """An injected failure: the next ``times`` requests matching ``method`` and ``path``
+    (None: any) wait ``delay`` seconds, then answer ``status`` (with ``Retry-After`` when
+    given), or are served normally when there is no status (a slow answer: a timeout)."""
+
+    method: str | None = None
+    path: str | None = None
+    status: int | None = None
+    retry_after: str | None = None
+    times: int = 1
+    delay: float = 0.0
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method == method) and \
+            (self.path is None or self.path == path)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": self.method, "path": self.path, "status": self.status,
+                "retry_after": self.retry_after, "times": self.times, "delay": self.delay}
+
+    @classmethod
+    def parse(cls, body: Any) -> Fault | str:
+        """A fault from the admin request's JSON, or what is wrong with it."""
+        if not isinstance(body, dict):
+            return "expected an object {method, path, status, retry_after, times, delay}"
+        unknown = sorted(set(body) - {"method", "path", "status", "retry_after", "times",
+                                      "delay"})
+        if unknown:
+            return f"unknown key(s): {', '.join(unknown)}"
+        method, path, status = body.get("method"), body.get("path"), body.get("status")
+        times, delay, after = body.get("times", 1), body.get("delay", 0), body.get("retry_after")
+        if method is not None and not isinstance(method, str):
+            return "method must be a string"
+        if path is not None and (not isinstance(path, str) or not path.startswith("/")):
+            return "path must be a string starting with /"
+        if status is not None and (type(status) is not int or not 100 <= status <= 599):
+            return "status must be an HTTP status (100-599)"
+        if type(times) is not int or times < 1:
+            return "times must be a whole number >= 1"
+        if type(delay) not in (int, float) or not 0 <= delay <= _MAX_FAULT_DELAY:
+            return f"delay must be seconds between 0 and {_MAX_FAULT_DELAY:g}"
+        if after is not None and (type(after) not in (int, float, str) or
+                                  isinstance(after, bool)):
+            return "retry_after must be seconds or an HTTP-date"
+        if status is None and not delay:
+            return "give a status, a delay, or both"
+        return cls(method.upper() if method else None, path, status,
+                   None if after is None else str(after), times, float(delay))
 
 
 @dataclass
@@ -71,6 +141,29 @@ class Simulator:
     state: SimState
     seeds: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
     notes: list[Diagnostic] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    _faults_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # -- faults ---------------------------------------------------------------------------
+
+    def add_fault(self, fault: Fault) -> None:
+        with self._faults_lock:
+            self.faults.append(fault)
+
+    def clear_faults(self) -> None:
+        with self._faults_lock:
+            self.faults.clear()
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        """The first fault matching the request, counted down (gone after its last time)."""
+        with self._faults_lock:
+            for fault in self.faults:
+                if fault.matches(method, path):
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.faults.remove(fault)
+                    return fault
+        return None
 
     # -- state ----------------------------------------------------------------------------
 
@@ -121,9 +214,47 @@ class Simulator:
                     return c, kind, op, dict(zip(op.path_params, values, strict=True))
         return None
 
+    def answer(self, method: str, path: str, query: dict[str, str], body: bytes,
+               base_url: str = "", headers: Mapping[str, str] | None = None) -> \
+            tuple[int, Any, str | None]:
+        """:meth:`handle` with idempotency keys and the request log: a write sent with an
+        ``Idempotency-Key`` already answered gets the kept answer back (nothing written);
+        with another request under the same key, a refusal."""
+        lowered = {k.lower(): v for k, v in (headers or {}).items()}
+        key = lowered.get("idempotency-key") or None
+        replayed = False
+        if key is None or method in ("GET", "HEAD", "OPTIONS"):
+            status, answer, media = self.handle(method, path, query, body, base_url, lowered)
+        else:
+            fingerprint = hashlib.sha256(b"\0".join(
+                (method.encode(), path.encode(), body))).hexdigest()
+            kept = self.state.replay(key)
+            if kept is not None and kept.fingerprint == fingerprint:
+                status, answer, media, replayed = kept.status, kept.body, kept.media, True
+            elif kept is not None:
+                status, answer, media = self._reused_key(method, path, key)
+            else:
+                status, answer, media = self.handle(method, path, query, body, base_url,
+                                                    lowered)
+                if 200 <= status < 300:
+                    self.state.keep_answer(key, fingerprint, status, media, answer)
+        self.state.log_request(method, path, status, key, replayed)
+        return status, answer, media
+
+    def _reused_key(self, method: str, path: str, key: str) -> tuple[int, Any, str | None]:
+        message = "the Idempotency-Key was used before for another request"
+        found = self.route(method, path)
+        problem = Violation("", f"Idempotency-Key {key[:80]!r} answered another request; "
+                                "use a new key for a new request")
+        if found is None:
+            return 422, {"message": message}, "application/json"
+        return self._error(found[2], _invalid_status(found[2]), message, [problem])
+
     def handle(self, method: str, path: str, query: dict[str, str],
-               body: bytes, base_url: str = "") -> tuple[int, Any, str | None]:
-        """Answer one request: (status, JSON body or None, media type)."""
+               body: bytes, base_url: str = "",
+               headers: Mapping[str, str] | None = None) -> tuple[int, Any, str | None]:
+        """Answer one request: (status, JSON body or None, media type). ``headers`` (lower-case
+        names) carry a list's ``If-Modified-Since``."""
         found = self.route(method, path)
         if found is None:
             return 404, {"message": f"no operation {method} {path} in the simulator of "
@@ -132,7 +263,7 @@ class Simulator:
         if kind == "read":
             return self._read(c, op, params)
         if kind == "list":
-            return self._list(c, op, params, query, base_url + path)
+            return self._list(c, op, params, query, base_url + path, headers or {})
         payload, problems = self._payload(op, body)
         if problems:
             return self._error(op, _invalid_status(op), "the request body does not fit the "
@@ -187,8 +318,10 @@ class Simulator:
             op.response_media_type
 
     def _list(self, c: Collection, op: Operation, params: dict[str, str],
-              query: dict[str, str], url: str) -> tuple[int, Any, str | None]:
+              query: dict[str, str], url: str,
+              headers: Mapping[str, str]) -> tuple[int, Any, str | None]:
         records = [s.record for s in self.state.all(c.name) if _in_scope(s.record, params, c)]
+        records = _changed_since(records, op, c, query, headers)
         paging = op.paging
         size = _int(query.get(paging.size or ""), _DEFAULT_SIZE, 1, 2000)
         fills = _fills(op, c, "all")
@@ -324,6 +457,26 @@ def get_schema_at(schema: dict[str, Any], pointer: tuple[str | int, ...]) -> Any
     return node
 
 
+def _changed_since(records: list[Any], op: Operation, c: Collection, query: dict[str, str],
+                   headers: Mapping[str, str]) -> list[Any]:
+    """The records changed at or after the list's "since" parameter, when it is given and
+    readable (a record without a readable stamp is kept: the client filters again)."""
+    stamp = updated_field(c)
+    if op.since is None or stamp is None:
+        return records
+    given = query.get(op.since.name) if op.since.location == "query" else \
+        headers.get(op.since.name.lower())
+    since = instant(given)
+    if since is None:
+        return records
+    kept = []
+    for record in records:
+        when = instant(record.get(stamp)) if isinstance(record, dict) else None
+        if when is None or when >= since:
+            kept.append(record)
+    return kept
+
+
 def _in_scope(record: Any, params: dict[str, str], c: Collection) -> bool:
     """A record belongs to a parent path (``/Projects/{projectId}/Time``) when its field of
     the parameter's name, if it has one, has the same value."""
@@ -449,14 +602,40 @@ def asgi_app(sim: Simulator) -> Starlette:
     async def admin_model(_request: Request) -> Response:
         return _json(200, {"system": sim.system, **sim.model.to_dict()})
 
+    async def admin_faults(request: Request) -> Response:
+        if request.method == "DELETE":
+            sim.clear_faults()
+        elif request.method == "POST":
+            fault = Fault.parse(await _json_body(request))
+            if isinstance(fault, str):
+                return _json(400, {"error": fault})
+            sim.add_fault(fault)
+        return _json(200, {"faults": [f.to_dict() for f in sim.faults]})
+
+    async def admin_requests(request: Request) -> Response:
+        if request.method == "DELETE":
+            sim.state.clear_requests()
+        return _json(200, {"requests": [r.to_dict() for r in sim.state.requests()]})
+
     async def api(request: Request) -> Response:
+        method, path = request.method, request.url.path
+        fault = sim.take_fault(method, path)
+        if fault is not None:
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            if fault.status is not None:
+                sim.state.log_request(method, path, fault.status,
+                                      request.headers.get("idempotency-key"))
+                extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                return _json(fault.status, {"message": "a fault injected through "
+                                            f"{ADMIN}/faults"}, extra)
         body = await request.body()
         if len(body) > _MAX_BODY:
             return _json(413, {"message": "request body too large"})
         try:
-            status, answer, media = sim.handle(request.method, request.url.path,
-                                               dict(request.query_params), body,
-                                               str(request.base_url).rstrip("/"))
+            status, answer, media = sim.answer(method, path, dict(request.query_params), body,
+                                               str(request.base_url).rstrip("/"),
+                                               dict(request.headers))
         except AccordError as exc:  # pragma: no cover - a model the simulator cannot serve
             return _json(501, {"message": str(exc)})
         return _answer(status, answer, media)
@@ -471,6 +650,8 @@ def asgi_app(sim: Simulator) -> Starlette:
         Route(f"{ADMIN}/records/{{collection}}", admin_records, methods=["GET"]),
         Route(f"{ADMIN}/reset", admin_reset, methods=["POST"]),
         Route(f"{ADMIN}/model", admin_model, methods=["GET"]),
+        Route(f"{ADMIN}/faults", admin_faults, methods=["GET", "POST", "DELETE"]),
+        Route(f"{ADMIN}/requests", admin_requests, methods=["GET", "DELETE"]),
     ], exception_handlers={404: fallback})
     app.state.simulator = sim
     return app
@@ -484,10 +665,11 @@ async def _json_body(request: Request) -> Any:
         return None
 
 
-def _json(status: int, body: Any) -> Response:
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     from starlette.responses import Response
 
-    return Response(dumps(body), status_code=status, media_type="application/json")
+    return Response(dumps(body), status_code=status, media_type="application/json",
+                    headers=headers)
 
 
 def _answer(status: int, body: Any, media: str | None) -> Response:

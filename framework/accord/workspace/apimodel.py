@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Final
 
 from accord.jsondoc import escape_pointer
@@ -43,10 +45,13 @@ __all__ = [
     "Operation",
     "Paging",
     "Pointer",
+    "Since",
     "api_model",
     "document_model",
     "get_at",
+    "instant",
     "set_at",
+    "updated_field",
 ]
 
 #: In a pointer, every element of the array (a list response).
@@ -73,6 +78,18 @@ class Paging:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Since:
+    """A list operation's "changed since" parameter: ``name`` in the ``query`` (Harvest's
+    ``updated_since``) or a ``header`` (Xero's ``If-Modified-Since``)."""
+
+    name: str
+    location: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "in": self.location}
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,8 @@ class Operation:
     request_is_record: bool = False
     #: the response holds the record schema itself
     response_is_record: bool = False
+    #: a list's "changed since" parameter, when the description declares one
+    since: Since | None = None
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -129,7 +148,8 @@ class Operation:
                 "request_pointer": list(self.request_pointer), "status": self.status,
                 "response_pointer": list(self.response_pointer),
                 "paging": self.paging.to_dict(),
-                "errors": [e.status for e in self.errors]}
+                "errors": [e.status for e in self.errors],
+                **({"since": self.since.to_dict()} if self.since else {})}
 
 
 @dataclass(frozen=True)
@@ -369,13 +389,16 @@ class _Inferrer:
                                               *(op.get("parameters") or [])]]
         query = [str(p["name"]) for p in params
                  if isinstance(p, dict) and p.get("in") == "query" and "name" in p]
+        headers = [str(p["name"]) for p in params
+                   if isinstance(p, dict) and p.get("in") == "header" and "name" in p]
         paging = _paging(query) if many else Paging()
+        since = _since(query, headers) if many else None
         return Operation(method.upper(), route, str(op.get("operationId") or
                                                      f"{method} {route}"),
                          request_schema, request_pointer, request_media, status,
                          response_schema, response_pointer, response_media, paging,
                          self._errors(op, where), tuple(_PARAM.findall(route)),
-                         request_is_record, response_is_record)
+                         request_is_record, response_is_record, since)
 
     def _errors(self, op: dict[str, Any], where: str) -> tuple[ErrorResponse, ...]:
         out = []
@@ -514,3 +537,53 @@ def _paging(query: list[str]) -> Paging:
     if "offset" in names:
         return Paging("offset", size=size, offset="offset")
     return Paging()
+
+
+#: query parameters that ask a list for the records changed since a time
+_SINCE_QUERY = ("updated_since", "updatedSince", "modified_since", "modifiedSince",
+                "updated_after", "updatedAfter", "modified_after", "changed_since", "since")
+#: record fields that say when a record last changed, most specific first
+_UPDATED_FIELDS = ("updated_at", "UpdatedDateUTC", "updatedDateUtc", "LastModifiedDate",
+                   "modified_at", "updatedAt", "modifiedAt", "last_modified", "lastModified",
+                   "date_modified", "UpdatedAt")
+_UPDATED = re.compile(r"(?i)(updated|modified)")
+_XERO_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
+
+
+def _since(query: list[str], headers: list[str]) -> Since | None:
+    for name in _SINCE_QUERY:
+        if name in query:
+            return Since(name, "query")
+    header = next((h for h in headers if h.lower() == "if-modified-since"), None)
+    return Since(header, "header") if header else None
+
+
+def updated_field(c: Collection) -> str | None:
+    """The field of ``c``'s records that says when one last changed (None: none does)."""
+    props = c.record_schema.get("properties")
+    names = [n for n in props if isinstance(n, str)] if isinstance(props, dict) else []
+    for name in _UPDATED_FIELDS:
+        if name in names:
+            return name
+    return next((n for n in names if _UPDATED.search(n)), None)
+
+
+def instant(value: Any) -> datetime | None:
+    """A point in time from an API value: ISO 8601 (``Z``, ``+00:00`` or ``+0000``; a date
+    alone is its midnight), Xero's ``/Date(ms+zone)/``, or an HTTP-date; naive values are UTC;
+    None when the value is none of those."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    xero = _XERO_DATE.match(text)
+    if xero:
+        return datetime.fromtimestamp(int(xero.group(1)) / 1000, tz=UTC)
+    iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text.replace("Z", "+00:00"))
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
