@@ -657,6 +657,10 @@ CALL_AUTHENTICATION = _code(
     'ACC630', 'the system refused the credentials (401 or 403)',
     'check the credential in the environment variable the system.yaml names, and its scopes',
 )
+CALL_CREDENTIAL_MISSING = _code(
+    'ACC631', 'an environment variable the system\'s auth names is not set',
+    'export the variable (its value is sent to the system, never shown or stored)',
+)
 CALL_UNAVAILABLE = _code(
     'ACC632', 'the system stayed unavailable after every retry (timeout, connection error, '
     '408, 429 or 5xx)',
@@ -671,6 +675,14 @@ CALL_BAD_RESPONSE = _code(
     'ACC634', 'the system answered with a body accord cannot use (not JSON, too large, no '
     'record or id where the API description puts it, a link to another host)',
     'compare the response with the operation in the system\'s openapi.yaml',
+)
+CALL_NO_OPERATION = _code(
+    'ACC635', 'the system\'s API description has no operation for the call',
+    'use an operation the collection serves (accord simulate SYSTEM --dry-run lists them)',
+)
+CALL_ENVIRONMENT = _code(
+    'ACC636', 'the environment to call cannot be used: undeclared, or no base_url',
+    'declare it under environments: in the system.yaml (base_url, auth), or use local',
 )
 # -- running on several processes and on Apache Beam (ACC690-699) --------------------------
 RUN_WORKER_DIED = _code(

@@ -4,7 +4,9 @@ periods, runs and ownership conflicts. Each repository is a small class over a
 :class:`~accord.store.Store`; its writes join the caller's ``store.transaction()``.
 
 The wire to a system's API is :mod:`accord.sync.http` (calls, retries, rate limits, failure
-classes)."""
+classes), :mod:`accord.sync.source` (paged, incremental reads), :mod:`accord.sync.target`
+(idempotent writes) and :mod:`accord.sync.endpoints` (which URL and credentials an
+environment means: simulators, or a declared environment)."""
 
 from accord.sync.crosswalk import Crosswalk
 from accord.sync.ledger import Ledger, LedgerRecord, TargetRecord
