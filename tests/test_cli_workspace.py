@@ -13,7 +13,9 @@ from click.testing import CliRunner
 
 READS_A_WORKSPACE = {"check", "generate", "pipeline", "test examples", "test properties", "diff",
                      "promote", "run", "system import", "verify", "simulate", "fuzz", "pacts",
-                     "can-i-deploy"}
+                     "can-i-deploy", "exceptions list", "exceptions show", "exceptions resolve",
+                     "exceptions discard", "lineage", "periods list", "periods open",
+                     "periods close"}
 
 
 def commands() -> dict[str, click.Command]:

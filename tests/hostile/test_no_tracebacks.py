@@ -85,6 +85,16 @@ def commands(ws: Path) -> dict[str, list[str]]:
         "pacts --check": ["pacts", "--check", "-w", w],
         "pacts": ["pacts", "-w", w],
         "can-i-deploy": ["can-i-deploy", "money", "1.0.0", "--to", "local", "-w", w],
+        # the sync state (the workspace database only): the pristine workspace has two
+        # exceptions and one lineage step
+        "exceptions list": ["exceptions", "list", "--status", "all", "-w", w],
+        "exceptions show": ["exceptions", "show", "1", "-w", w],
+        "exceptions resolve": ["exceptions", "resolve", "1", "--note", "fixed", "-w", w],
+        "exceptions discard": ["exceptions", "discard", "2", "--reason", "a test", "-w", w],
+        "lineage": ["lineage", "A-1", "-w", w],
+        "periods open": ["periods", "open", "ACME", "2026-01", "-w", w],
+        "periods close": ["periods", "close", "ACME", "2025-12", "-w", w],
+        "periods list": ["periods", "list", "-w", w],
         "system import --check": ["system", "import", "--check", "--allow-missing-upstream",
                                   "-w", w],
         "system import --from": ["system", "import", "crm", "--from",
@@ -128,6 +138,19 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     record_verification(ws, VerificationResult(
         PACT, hashlib.sha256(pact.read_bytes()).hexdigest(), "crm.account_to_customer", "crm",
         "local", "2026-12-01T00:00:00Z", "passed"))
+    # two open exceptions and a lineage step, for `accord exceptions` and `accord lineage`
+    from accord.store import open_store
+    from accord.sync import ExceptionQueue, Lineage
+
+    with open_store(ws) as store:
+        for source_id in ("A-1", "A-2"):
+            ExceptionQueue(store).add(
+                flow="account-to-customer", error_class="mapping_error", owner="integration",
+                record=record, error="lookup miss", rule=f"{MAPPING}:12", system="crm",
+                source_id=source_id, correlation_id=f"c-{source_id}")
+        Lineage(store).record(correlation_id="c-A-1", flow="account-to-customer", key="A-1",
+                              action="land", source_system="crm", source_id="A-1",
+                              canonical_id="cust-1")
     return ws
 
 
@@ -261,6 +284,13 @@ def _wrong_arguments(w: str) -> list[tuple[list[str], str]]:
         (["fuzz", "nope", "-w", w], "nope"),
         (["fuzz", "crm", "--checks", "bogus", "-w", w], "bogus"),
         (["fuzz", "crm", "--env", "bogus", "-w", w], "bogus"),
+        (["exceptions", "show", "999", "-w", w], "999"),
+        (["exceptions", "resolve", "1", "--note", " ", "-w", w], "--note"),
+        (["exceptions", "list", "--class", "weather", "-w", w], "weather"),
+        (["exceptions", "list", "-w", f"{w}/nope"], "nope"),
+        (["lineage", "no-such-id", "-w", w], "no-such-id"),
+        (["periods", "open", "ACME", "2026-13", "-w", w], "2026-13"),
+        (["periods", "close", "ACME", "last month", "-w", w], "last month"),
         (["init", w], w),
         (["init", f"{w}/input.jsonl"], "input.jsonl"),
         (["init", f"{w}/input.jsonl/below"], "input.jsonl"),

@@ -32,6 +32,9 @@ COMMANDS: dict[str, str] = {
     "fuzz": "accord.cli.fuzz_cmd:fuzz_command",
     "pacts": "accord.cli.pacts_cmd:pacts",
     "can-i-deploy": "accord.cli.can_i_deploy_cmd:can_i_deploy_command",
+    "exceptions": "accord.cli.exceptions_cmd:exceptions",
+    "lineage": "accord.cli.lineage_cmd:lineage",
+    "periods": "accord.cli.periods_cmd:periods",
 }
 
 

@@ -14,8 +14,9 @@ from accord.sync.lineage import Chain, Lineage, LineageStep
 from accord.sync.periods import Period, Periods
 from accord.sync.queue import AuditEntry, ExceptionQueue, ExceptionRecord
 from accord.sync.runs import ConflictRecord, Conflicts, Run, Runs
+from accord.sync.state import SyncState
 from accord.sync.watermarks import Watermarks
 
 __all__ = ["AuditEntry", "Chain", "ConflictRecord", "Conflicts", "Crosswalk", "ExceptionQueue",
            "ExceptionRecord", "Ledger", "LedgerRecord", "Lineage", "LineageStep", "Period",
-           "Periods", "Run", "Runs", "TargetRecord", "Watermarks"]
+           "Periods", "Run", "Runs", "SyncState", "TargetRecord", "Watermarks"]

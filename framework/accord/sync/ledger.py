@@ -20,9 +20,13 @@ from typing import Any
 
 from accord import codes
 from accord.store import Store, utc_now
-from accord.sync.values import dumps, invalid, loads, one_of
+from accord.sync.values import Errors, dumps, loads
 
 __all__ = ["OPERATIONS", "TARGET_STATES", "Ledger", "LedgerRecord", "TargetRecord"]
+
+#: this repository's errors, located in it
+_ERRORS = Errors("ledger")
+
 
 OPERATIONS = ("create", "update")
 TARGET_STATES = ("pending", "delivered")
@@ -144,7 +148,7 @@ class Ledger:
                payload_hash: str, mapping: str) -> TargetRecord:
         """Record, before calling ``system``, that the record is about to be sent (state
         ``pending``). A target id already known (an update) is kept."""
-        one_of(codes.SYNC_STATE_INVALID, "operation", operation, OPERATIONS)
+        _ERRORS.one_of(codes.SYNC_STATE_INVALID, "operation", operation, OPERATIONS)
         with self.store.transaction():
             self.store.execute(
                 f"INSERT INTO accord_targets (flow, key, {_TARGET}) VALUES "
@@ -168,7 +172,7 @@ class Ledger:
                 "WHERE flow = ? AND key = ? AND system = ?",
                 (target_id, payload_hash, utc_now(), flow, key, system))
             if not changed:
-                raise invalid(codes.SYNC_STATE_INVALID,
+                raise _ERRORS.invalid(codes.SYNC_STATE_INVALID,
                               f"{flow}: record {key!r} was never intended for {system}: "
                               "call Ledger.intend before the delivery")
             return self.targets(flow, key)[system]

@@ -16,9 +16,13 @@ from typing import Any
 
 from accord import codes
 from accord.store import Store, utc_now
-from accord.sync.values import dumps, invalid, loads, one_of
+from accord.sync.values import Errors, dumps, loads
 
 __all__ = ["ACTIONS", "Chain", "Lineage", "LineageStep", "chains"]
+
+#: this repository's errors, located in it
+_ERRORS = Errors("lineage")
+
 
 ACTIONS = ("create", "update", "skip", "land")
 
@@ -92,7 +96,7 @@ class Lineage:
                target_id: str | None = None, mappings: Mapping[str, str] | None = None,
                run_id: str | None = None, at: str | None = None) -> LineageStep:
         """Append one step (``at`` defaults to now, UTC)."""
-        one_of(codes.SYNC_STATE_INVALID, "lineage action", action, ACTIONS)
+        _ERRORS.one_of(codes.SYNC_STATE_INVALID, "lineage action", action, ACTIONS)
         step = LineageStep(correlation_id, flow, key, action, source_system, source_id,
                            canonical_id, target_system, target_id, dict(mappings or {}), run_id,
                            at or utc_now())
@@ -126,7 +130,7 @@ class Lineage:
         steps = self.trace(any_id, flow=flow)
         if not steps:
             where = f" in flow {flow!r}" if flow is not None else ""
-            raise invalid(codes.SYNC_LINEAGE_UNKNOWN,
+            raise _ERRORS.invalid(codes.SYNC_LINEAGE_UNKNOWN,
                           f"no record with id {any_id!r}{where} in the lineage")
         return chains(steps)
 

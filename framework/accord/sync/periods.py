@@ -19,9 +19,13 @@ from typing import Any
 
 from accord import codes
 from accord.store import Store, utc_now
-from accord.sync.values import invalid, one_of
+from accord.sync.values import Errors
 
 __all__ = ["PERIOD_STATUSES", "Period", "Periods", "period_of", "valid_period"]
+
+#: this repository's errors, located in it
+_ERRORS = Errors("accounting periods")
+
 
 PERIOD_STATUSES = ("open", "closed")
 _PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -45,7 +49,7 @@ def valid_period(period: str) -> str:
     """``period`` when it is a calendar month ``YYYY-MM``; else an error (ACC613)."""
     match = _PERIOD.fullmatch(period.strip()) if isinstance(period, str) else None
     if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
-        raise invalid(codes.SYNC_PERIOD_INVALID,
+        raise _ERRORS.invalid(codes.SYNC_PERIOD_INVALID,
                       f"period {period!r} is not a calendar month YYYY-MM (e.g. 2026-01)")
     return match.group(0)
 
@@ -59,7 +63,7 @@ def period_of(date: str) -> str:
         else:
             day = dt.datetime.fromisoformat(text).date()
     except ValueError:
-        raise invalid(codes.SYNC_PERIOD_INVALID,
+        raise _ERRORS.invalid(codes.SYNC_PERIOD_INVALID,
                       f"{date!r} is not an ISO 8601 date or date-time") from None
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -73,10 +77,10 @@ class Periods:
     def set(self, legal_entity: str, period: str, status: str, *, actor: str) -> Period:
         """Open or close ``period`` for ``legal_entity``; the period as stored."""
         month = valid_period(period)
-        one_of(codes.SYNC_PERIOD_INVALID, "status", status, PERIOD_STATUSES)
+        _ERRORS.one_of(codes.SYNC_PERIOD_INVALID, "status", status, PERIOD_STATUSES)
         entity = legal_entity.strip()
         if not entity:
-            raise invalid(codes.SYNC_PERIOD_INVALID, "the legal entity is empty")
+            raise _ERRORS.invalid(codes.SYNC_PERIOD_INVALID, "the legal entity is empty")
         now = utc_now()
         with self.store.transaction():
             self.store.execute(

@@ -20,11 +20,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord import codes
+from accord.errors import UsageError
 from accord.store import Store, utc_now
 from accord.store.dialect import POSTGRESQL
-from accord.sync.values import default_actor, dumps, invalid, loads, one_of
+from accord.sync.values import Errors, default_actor, dumps, loads
 
-__all__ = ["ERROR_CLASSES", "STATUSES", "AuditEntry", "ExceptionQueue", "ExceptionRecord"]
+__all__ = ["ERROR_CLASSES", "STATUSES", "AuditEntry", "ExceptionQueue", "ExceptionRecord",
+           "unknown_exception"]
+
+#: this repository's errors, located in it
+_ERRORS = Errors("exception queue")
+
+
+def unknown_exception(ident: int) -> UsageError:
+    """ACC610 for ``ident`` (exit 2, with the hint to list them)."""
+    return _ERRORS.invalid(codes.SYNC_EXCEPTION_UNKNOWN, f"no exception {ident} in the queue")
+
 
 #: the classes of accord.mapping.flow.ErrorClass (the values the database accepts)
 ERROR_CLASSES = ("business_rule", "data_quality", "mapping_error", "authentication",
@@ -102,7 +113,7 @@ class ExceptionQueue:
             rule: str | None = None, pointer: str | None = None, system: str, source_id: str,
             key: str | None = None, correlation_id: str, run_id: str | None = None) -> int:
         """Queue a failed record (or count one more attempt of its open exception); its id."""
-        one_of(codes.SYNC_STATE_INVALID, "error class", str(error_class), ERROR_CLASSES)
+        _ERRORS.one_of(codes.SYNC_STATE_INVALID, "error class", str(error_class), ERROR_CLASSES)
         now = utc_now()
         with self.store.transaction():
             rows = self.store.query(
@@ -127,9 +138,9 @@ class ExceptionQueue:
         where: list[str] = []
         params: list[Any] = []
         if status is not None:
-            one_of(codes.SYNC_STATE_INVALID, "status", status, STATUSES)
+            _ERRORS.one_of(codes.SYNC_STATE_INVALID, "status", status, STATUSES)
         if error_class is not None:
-            one_of(codes.SYNC_STATE_INVALID, "error class", error_class, ERROR_CLASSES)
+            _ERRORS.one_of(codes.SYNC_STATE_INVALID, "error class", error_class, ERROR_CLASSES)
         for column, value in (("flow", flow), ("status", status), ("error_class", error_class),
                               ("owner", owner)):
             if value is not None:
@@ -154,7 +165,7 @@ class ExceptionQueue:
         """:meth:`get`, or an error (ACC610, exit 2) naming the id."""
         found = self.get(ident)
         if found is None:
-            raise invalid(codes.SYNC_EXCEPTION_UNKNOWN, f"no exception {ident} in the queue")
+            raise unknown_exception(ident)
         return found
 
     def resolve(self, ident: int, *, actor: str | None = None, note: str) -> ExceptionRecord:
@@ -180,7 +191,7 @@ class ExceptionQueue:
                option: str) -> ExceptionRecord:
         text = (note or "").strip()
         if not text:
-            raise invalid(codes.SYNC_NOTE_REQUIRED,
+            raise _ERRORS.invalid(codes.SYNC_NOTE_REQUIRED,
                           f"exception {ident}: {status} needs {option} TEXT (it goes to the "
                           "audit trail)")
         who = (actor or "").strip() or default_actor()
@@ -189,10 +200,10 @@ class ExceptionQueue:
             rows = self.store.query(f"SELECT status FROM accord_exceptions WHERE id = ?{lock}",
                                     (int(ident),))
             if not rows:
-                raise invalid(codes.SYNC_EXCEPTION_UNKNOWN, f"no exception {ident} in the queue")
+                raise unknown_exception(ident)
             if rows[0][0] != "open":
                 last = self.audit(ident)[-1]
-                raise invalid(codes.SYNC_EXCEPTION_CLOSED,
+                raise _ERRORS.invalid(codes.SYNC_EXCEPTION_CLOSED,
                               f"exception {ident} is already {rows[0][0]} (by {last.actor} at "
                               f"{last.at[:19]}Z: {last.note})")
             now = utc_now()

@@ -17,9 +17,13 @@ from typing import Any
 
 from accord import codes
 from accord.store import Store, utc_now
-from accord.sync.values import dumps, invalid, loads, one_of
+from accord.sync.values import Errors, dumps, loads
 
 __all__ = ["RUN_STATUSES", "ConflictRecord", "Conflicts", "Run", "Runs"]
+
+#: this repository's errors, located in it
+_ERRORS = Errors("sync runs")
+
 
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")
 
@@ -67,13 +71,13 @@ class Runs:
 
     def finish(self, run_id: str, status: str, summary: Mapping[str, Any]) -> Run:
         """Close the run with ``status`` (ok, failed, interrupted) and its summary."""
-        one_of(codes.SYNC_STATE_INVALID, "run status", status, RUN_STATUSES[1:])
+        _ERRORS.one_of(codes.SYNC_STATE_INVALID, "run status", status, RUN_STATUSES[1:])
         with self.store.transaction():
             changed = self.store.execute(
                 "UPDATE accord_runs SET status = ?, summary = ?, finished_at = ? "
                 "WHERE run_id = ?", (status, dumps(dict(summary)), utc_now(), run_id))
             if not changed:
-                raise invalid(codes.SYNC_RUN_UNKNOWN, f"no sync run {run_id!r}")
+                raise _ERRORS.invalid(codes.SYNC_RUN_UNKNOWN, f"no sync run {run_id!r}")
         found = self.get(run_id)
         assert found is not None
         return found

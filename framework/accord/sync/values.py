@@ -7,13 +7,14 @@ import getpass
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from accord.codes import Code
 from accord.diagnostics import Diagnostic
 from accord.errors import UsageError
 
-__all__ = ["ACTOR_ENV", "default_actor", "dumps", "invalid", "loads", "one_of"]
+__all__ = ["ACTOR_ENV", "Errors", "default_actor", "dumps", "invalid", "loads", "one_of"]
 
 #: the environment variable naming who resolves or discards an exception (else the OS user)
 ACTOR_ENV = "ACCORD_ACTOR"
@@ -34,11 +35,13 @@ def invalid(code: Code, message: str, *, where: str = "") -> UsageError:
     return UsageError(diag.format(), diagnostics=[diag])
 
 
-def one_of(code: Code, name: str, value: str, allowed: Iterable[str]) -> str:
+def one_of(code: Code, name: str, value: str, allowed: Iterable[str], *,
+           where: str = "") -> str:
     """``value`` when it is one of ``allowed``; else an error naming them."""
     options = tuple(allowed)
     if value not in options:
-        raise invalid(code, f"{name} {value!r} is not one of {', '.join(options)}")
+        raise invalid(code, f"{name} {value!r} is not one of {', '.join(options)}",
+                      where=where)
     return value
 
 
@@ -51,3 +54,16 @@ def default_actor() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name and no passwd entry (a bare container)
         return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+@dataclass(frozen=True)
+class Errors:
+    """The errors of one repository, each located in it (``where``: "ledger", ...)."""
+
+    where: str
+
+    def invalid(self, code: Code, message: str) -> UsageError:
+        return invalid(code, message, where=self.where)
+
+    def one_of(self, code: Code, name: str, value: str, allowed: Iterable[str]) -> str:
+        return one_of(code, name, value, allowed, where=self.where)
