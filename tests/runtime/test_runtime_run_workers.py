@@ -16,17 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from accord import codes, fsio
 from accord.cli.main import cli
 from accord.errors import AccordError, OutputError, UsageError
 from accord.run import run_mapping
 from accord.runtime import parallel
 from click.testing import CliRunner
-
-SHIPPED = ["salesforce.opportunity_to_project", "apideck.opportunity_to_project",
-           "bamboohr.employee_to_resource", "xero.invoice_from_invoice",
-           "harvest.time_entry_to_time_entry", "xero_projects.time_entry_to_time_entry"]
+from run_inputs import SHIPPED, golden_inputs, variants
 
 
 @pytest.fixture(autouse=True)
@@ -34,30 +30,6 @@ def _small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Many chunks from small inputs: the reassembly and the line numbering are exercised."""
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 3000)
     monkeypatch.setattr(parallel, "CHUNK_LINES", 7)
-
-
-def golden_inputs(root: Path, mapping: str) -> list[dict[str, Any]]:
-    """The spec's golden example inputs."""
-    for spec in root.glob("mappings/*/*.yaml"):
-        document = yaml.safe_load(spec.read_text("utf-8"))
-        if isinstance(document, dict) and document.get("name") == mapping:
-            return [json.loads((spec.parent / example["input"]).read_text("utf-8"))
-                    for example in document.get("examples", [])]
-    raise AssertionError(f"no spec named {mapping}")
-
-
-def variants(records: list[dict[str, Any]]) -> list[bytes]:
-    """Each golden record, then it without each top-level field and with each one null, and
-    lines that are not records at all: written, skipped and every class of dead letter."""
-    lines = []
-    for record in records:
-        lines.append(json.dumps(record).encode())
-        for name in record:
-            lines.append(json.dumps({k: v for k, v in record.items() if k != name}).encode())
-            lines.append(json.dumps({**record, name: None}).encode())
-            lines.append(b"")
-        lines += [b"{not json", b"[1, 2]", b"\xff\xfe", b"   ", json.dumps(record).encode()]
-    return lines
 
 
 def write(path: Path, lines: list[bytes], *, last_newline: bool = True) -> Path:
