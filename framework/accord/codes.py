@@ -690,6 +690,47 @@ RUN_WORKER_DIED = _code(
     'nothing was written: run again (with fewer --workers if memory ran out, or --workers 1 '
     'to see the failure in one process)',
 )
+# -- reconciliation (accord reconcile: 680-689) -------------------------------------------
+RECONCILE_MEASURE_TYPE = _code(
+    'ACC680', 'a reconcile measure that can never be a number',
+    'total a number or a decimal string of the entity (hours, budget.amount), not an object',
+)
+RECONCILE_TOTALS = _code(
+    'ACC681', "a group's count or totals differ between the source and what was delivered",
+    'run accord sync FLOW; the records below the totals say which ones differ',
+)
+RECONCILE_NOT_DELIVERED = _code(
+    'ACC682', 'a source record that passes the gates was never delivered',
+    'run accord sync FLOW, or look for its exception (accord exceptions list)',
+)
+RECONCILE_NOT_IN_SOURCE = _code(
+    'ACC683', 'a delivered record is no longer in its source system',
+    'it was deleted or moved at the source: remove or reverse it in the targets',
+)
+RECONCILE_CHANGED = _code(
+    'ACC684', 'a source record changed since it was last synced',
+    'run accord sync FLOW to deliver the change',
+)
+RECONCILE_DRIFT = _code(
+    'ACC685', 'a target record differs from what the flow delivered (edited in the target)',
+    'correct it in the target, or change the source and sync again',
+)
+RECONCILE_TARGET_MISSING = _code(
+    'ACC686', 'a delivered record is missing in the target system (404), or was never confirmed',
+    'it was deleted in the target: clear its ledger entry and sync again',
+)
+RECONCILE_UNMAPPED = _code(
+    'ACC687', 'a source record that cannot be mapped or validated into the entity',
+    'see its exception (accord exceptions list) and fix the record or the mapping',
+)
+RECONCILE_MEASURE_VALUE = _code(
+    'ACC688', 'a reconcile measure that is not a number on a record',
+    'make the measure read a number or a decimal string on every record',
+)
+RECONCILE_UNREADABLE = _code(
+    'ACC689', 'a system could not be read for reconciliation',
+    'check the system is reachable (accord reconcile --env) and its credentials',
+)
 # -- the pipeline --------------------------------------------------------------------------
 STAGE_FAILED = _code('ACC900', 'a pipeline stage could not run', 'fix the error shown')
 

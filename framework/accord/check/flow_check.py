@@ -92,15 +92,16 @@ class _Context:
         return self.models[key]
 
     # -- expressions ---------------------------------------------------------------------------
-    def paths(self, expr: Expr, schema: dict[str, Any], what: str) -> None:
+    def paths(self, expr: Expr, schema: dict[str, Any], what: str) -> Ty | None:
         """What an expression reads must exist in ``schema`` (errors of the checker's own path
-        resolution; its warnings about types are the mappings' business, not the flow's)."""
+        resolution; its warnings about types are the mappings' business, not the flow's).
+        Returns the expression's inferred type (None when it did not parse)."""
         if expr.ast is None:
-            return
+            return None
         model = SchemaModel(schema)
         record = Ty(schema, False)
         inferrer = Inferrer(model, expr.text)
-        inferrer.infer(expr.ast, Scope(record, record))
+        ty = inferrer.infer(expr.ast, Scope(record, record))
         one_line = "\n" not in expr.text
         for issue in inferrer.issues:
             if issue.warning:
@@ -111,6 +112,7 @@ class _Context:
                 codes.FLOW_EXPRESSION, f"{what}: {message}", self.flow.display,
                 expr.line, col, expr.pointer, issue.hint, Severity.ERROR,
                 {"expression": expr.text, "checker_code": str(issue.code)}))
+        return ty
 
 
 def _entity_name(ref: str | None) -> str:
@@ -282,6 +284,30 @@ def _check_expressions(ctx: _Context) -> None:
             ctx.at(join_pointer("/gates", gate.name, "active", "entity"), codes.FLOW_CONTRACT,
                    f"gate {gate.name}: no canonical entity {gate.entity!r}",
                    f"did you mean {close[0]!r}?" if close else "name a canonical entity")
+    if flow.reconcile is not None:
+        _check_reconcile(ctx, schema)
+
+
+#: JSON types a reconcile measure can never total
+_NOT_AMOUNTS = frozenset({"object", "array", "boolean"})
+
+
+def _check_reconcile(ctx: _Context, schema: dict[str, Any]) -> None:
+    """Measures and groups read paths the entity has; a measure can be a number."""
+    block = ctx.flow.reconcile
+    assert block is not None
+    for name, expr in block.group_by.items():
+        ctx.paths(expr, schema, f"reconcile group {name}")
+    for name, expr in block.measures.items():
+        ty = ctx.paths(expr, schema, f"reconcile measure {name}")
+        kinds = set(SchemaModel(schema).types(ty.schema) or ()) - {"null"} if ty else set()
+        if kinds and kinds <= _NOT_AMOUNTS:
+            ctx.diags.append(Diagnostic(
+                codes.RECONCILE_MEASURE_TYPE,
+                f"reconcile measure {name}: {expr.text} is {' or '.join(sorted(kinds))}, "
+                "not an amount", ctx.flow.display, expr.line, expr.col, expr.pointer,
+                "total a number or a decimal string: budget.amount, not budget",
+                Severity.ERROR, {"expression": expr.text}))
 
 
 def _check_policies_and_owners(ctx: _Context) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "Gate",
     "Place",
     "RateLimit",
+    "Reconcile",
     "Retry",
     "discover_flows",
     "load_flow",
@@ -112,6 +113,17 @@ class Gate:
 
 
 @dataclass(frozen=True)
+class Reconcile:
+    """What ``accord reconcile`` totals (``measures``: name -> expression giving a number or a
+    decimal string) and groups by (``group_by``: name -> expression), in file order."""
+
+    measures: dict[str, Expr]
+    group_by: dict[str, Expr]
+    place: Place
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Retry:
     max_attempts: int = 5
     initial_delay: float = 1.0
@@ -156,6 +168,8 @@ class FlowSpec:
     #: the ``exceptions`` block as written: class (or ``default``) -> owner
     owners: dict[str, str]
     description: str = ""
+    #: the ``reconcile`` block: measures and groups (None: reconcile counts records only)
+    reconcile: Reconcile | None = None
 
     @property
     def folder(self) -> str:
@@ -185,6 +199,9 @@ class FlowSpec:
         found = [self.key]
         for gate in self.gates:
             found.extend(gate.exprs.values())
+        if self.reconcile is not None:
+            found.extend(self.reconcile.measures.values())
+            found.extend(self.reconcile.group_by.values())
         return found
 
     def place(self, pointer: str, *, key: bool = False) -> Place:
@@ -243,6 +260,14 @@ class _Builder:
         return Gate(name=name, kind=kind, exprs=exprs, place=self.place(ptr, key=True),
                     entity=entity, description=body.get("description", ""))
 
+    def reconcile(self, body: dict[str, Any]) -> Reconcile:
+        parts = {part: {name: self.expr(text, join_pointer("/reconcile", part, name))
+                        for name, text in (body.get(part) or {}).items()}
+                 for part in ("measures", "group_by")}
+        return Reconcile(measures=parts["measures"], group_by=parts["group_by"],
+                         place=self.place("/reconcile", key=True),
+                         description=body.get("description", ""))
+
 
 def load_flow(path: str | Path, *, root: str | Path) -> FlowSpec:
     """Load one flow file. Raises :class:`LoadError` carrying every finding when it is not a
@@ -267,12 +292,14 @@ def load_flow(path: str | Path, *, root: str | Path) -> FlowSpec:
                    place=builder.place(join_pointer("/targets", i)))
         for i, t in enumerate(data.get("targets") or []))
     gates = tuple(builder.gate(name, body) for name, body in (data.get("gates") or {}).items())
+    reconcile = builder.reconcile(data["reconcile"]) if "reconcile" in data else None
     if builder.diags:
         raise LoadError(f"{display}: invalid expressions", diagnostics=builder.diags)
     return FlowSpec(path=Path(os.path.realpath(p)), display=display, document=doc,
                     name=data["name"], entity=data["entity"], key=key, sources=sources,
                     targets=targets, gates=gates, policies=dict(data.get("systems") or {}),
-                    owners=dict(data["exceptions"]), description=data.get("description", ""))
+                    owners=dict(data["exceptions"]), description=data.get("description", ""),
+                    reconcile=reconcile)
 
 
 def discover_flows(root: str | Path) -> list[Path]:
