@@ -4,11 +4,16 @@ Each is found through its environment variable, else in ``../shared`` beside the
 When neither has it, the tests that need it skip with a reason that says how to get it —
 unless ``ACCORD_REQUIRE_EXTERNAL_SUITES=1`` (``.ci/run`` sets it), which turns the skip into a
 failure, so CI always runs them. Nothing else in the test suite reads ``../shared``.
+
+Headless Chromium (the HTML report tests, through tests/browser.py) follows the same rule: it is
+found through ``ACCORD_CHROMIUM`` or at ``/usr/bin/chromium`` (``.ci/run`` installs Debian's
+package when it is missing); a developer's machine without it skips those tests, CI fails.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,3 +83,35 @@ VENDOR_FILES = {
     "xero_accounting": ("erp", "xero/xero_accounting.yaml"),
     "xero_projects": ("psa", "xero/xero-projects.yaml"),
 }
+
+
+CHROMIUM_ENV = "ACCORD_CHROMIUM"
+CHROMIUM_DEFAULT = Path("/usr/bin/chromium")
+CHROMIUM_HOW = ("install Debian's chromium (apt-get install -y chromium) or point "
+                f"{CHROMIUM_ENV} at a Chromium or Chrome binary")
+
+
+def chromium_path() -> Path | None:
+    """Chromium's binary: ``ACCORD_CHROMIUM``, else ``chromium`` on the PATH or
+    ``/usr/bin/chromium``; None when there is none."""
+    chosen = os.environ.get(CHROMIUM_ENV)
+    if chosen:
+        path = Path(chosen)
+        return path if path.is_file() and os.access(path, os.X_OK) else None
+    found = shutil.which("chromium") or (str(CHROMIUM_DEFAULT) if CHROMIUM_DEFAULT.is_file()
+                                         else None)
+    return Path(found) if found else None
+
+
+def require_chromium() -> Path:
+    """Chromium's path; else skip the calling test (fail it under ACCORD_REQUIRE_...=1)."""
+    found = chromium_path()
+    if found is not None:
+        return found
+    chosen = os.environ.get(CHROMIUM_ENV)
+    where = f"{CHROMIUM_ENV}={chosen}" if chosen else f"{CHROMIUM_DEFAULT} ({CHROMIUM_ENV} unset)"
+    reason = f"Chromium not found at {where}: {CHROMIUM_HOW}"
+    if os.environ.get(REQUIRE) == "1":
+        pytest.fail(f"{reason} [{REQUIRE}=1]", pytrace=False)
+    pytest.skip(reason)
+    raise AssertionError("unreachable")  # pragma: no cover
