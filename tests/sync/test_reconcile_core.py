@@ -163,3 +163,14 @@ def test_compare_fields() -> None:
     assert [(d.path, d.missing) for d in diffs] == [
         ("$.a", None), ("$.b.c", None), ("$.d", "found"), ('$["e y"]', None), ("$.z", "expected")]
     assert compare_fields({"a": 1}, {"a": 1, "z": 2}, subset=True) == []
+
+
+def test_unmapped_records_and_unreadable_systems_are_differences() -> None:
+    source = source_of(entry("a", 1))
+    source.unmapped("harvest", "h-9", "mapping_error", "lookup miss")
+    source.unreadable("xero_projects", "HTTP 503 after 5 attempts")
+    report = run(source, [Entry("a", entry("a", 1)), Entry("b", entry("b", 2))])
+    assert [(p.kind, p.code) for p in report.problems] == [
+        ("unmapped", codes.RECONCILE_UNMAPPED), ("unreadable", codes.RECONCILE_UNREADABLE)]
+    assert not source.complete  # so b is not called missing in the source
+    assert "h-9 does not map (mapping_error): lookup miss" in report.problems[0].message

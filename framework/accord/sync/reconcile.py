@@ -126,6 +126,22 @@ class SourceSide:
     outside: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # unmapped records, unreadable systems
 
+    def unmapped(self, system: str, source_id: str | None, error_class: str,
+                 message: str) -> None:
+        """A record of ``system`` that does not map or validate into the entity."""
+        self.problems.append(Problem(
+            codes.RECONCILE_UNMAPPED, "unmapped",
+            f"{system} {source_id or '(no id)'} does not map ({error_class}): {message}",
+            system=system, source_id=source_id, error_class=error_class))
+
+    def unreadable(self, system: str, message: str) -> None:
+        """``system`` could not be read to its end: nothing is then missing in the source."""
+        self.complete = False
+        self.problems.append(Problem(
+            codes.RECONCILE_UNREADABLE, "unreadable",
+            f"{system} could not be read to its end: {message} (nothing is called missing in "
+            "the source while a source is incomplete)", system=system))
+
 
 @dataclass(frozen=True)
 class FieldDiff:
