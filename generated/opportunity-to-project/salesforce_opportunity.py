@@ -216,10 +216,19 @@ def transform(record: Any) -> dict[str, Any]:
         else:
             _t7 = None
         # _t7: kept for the later rules with the same filter
-        _t5 = _j.pluck(_t7, 'Hours__c')
+        if type(_t7) is list:
+            try:
+                _t10 = [_p11['Hours__c'] for _p11 in _t7]
+            except (KeyError, TypeError):  # an element not an object with the key
+                _t10 = _j.pluck(_t7, 'Hours__c')
+            if None in _t10:
+                _t10 = _j.pluck(_t7, 'Hours__c')
+        else:
+            _t10 = _j.pluck(_t7, 'Hours__c')
+        _t5 = _t10
         if not (_t5 or type(_t5) in (int, float)):
             _t5 = []
-        value = _j.fn_sum(_t5)
+        value = (sum(_t5) if type(_t5) is list and _j.INT_FLOAT.issuperset(map(type, _t5)) else _j.fn_sum(_t5))
         if value is not None:
             out['planned_hours'] = value
     except Exception as error:
@@ -270,8 +279,8 @@ def transform(record: Any) -> dict[str, Any]:
 
                     # mappings/opportunity-to-project/salesforce_opportunity.yaml:33 rate.amount
                     try:
-                        _t10 = item_data.get('UnitPrice')
-                        value = _j.round_to_string(_t10, 2)
+                        _t12 = item_data.get('UnitPrice')
+                        value = _j.round_to_string(_t12, 2)
                         _r1['amount'] = value
                     except Exception as error:
                         raise _m.located(error, rule='mappings/opportunity-to-project/salesforce_opportunity.yaml:33', path=('UnitPrice',), target=('rate', 'amount'), record=item, reads=(('UnitPrice',),)) from None
@@ -289,9 +298,9 @@ def transform(record: Any) -> dict[str, Any]:
 
                     # mappings/opportunity-to-project/salesforce_opportunity.yaml:35 amount.amount
                     try:
-                        _t11 = item_data.get('Quantity')
-                        _t12 = item_data.get('UnitPrice')
-                        value = _j.multiply_round_to_string(_t11, _t12, 2)
+                        _t13 = item_data.get('Quantity')
+                        _t14 = item_data.get('UnitPrice')
+                        value = _j.multiply_round_to_string(_t13, _t14, 2)
                         _r2['amount'] = value
                     except Exception as error:
                         raise _m.located(error, rule='mappings/opportunity-to-project/salesforce_opportunity.yaml:35', path=(), target=('amount', 'amount'), record=item, reads=(('Quantity',), ('UnitPrice',))) from None
@@ -325,8 +334,8 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:38 created_at
     try:
-        _t13 = data.get('CreatedDate')
-        value = _j.fn_to_timestamp(_t13)
+        _t15 = data.get('CreatedDate')
+        value = _j.fn_to_timestamp(_t15)
         if value is not None:
             out['created_at'] = value
     except Exception as error:
@@ -334,8 +343,8 @@ def transform(record: Any) -> dict[str, Any]:
 
     # mappings/opportunity-to-project/salesforce_opportunity.yaml:41 updated_at
     try:
-        _t14 = data.get('LastModifiedDate')
-        value = _j.fn_to_timestamp(_t14)
+        _t16 = data.get('LastModifiedDate')
+        value = _j.fn_to_timestamp(_t16)
         if value is not None:
             out['updated_at'] = value
     except Exception as error:

@@ -423,7 +423,7 @@ class Emitter:
             if elements is not None:
                 value = elements
                 for name in _field_names(right):
-                    value = f"_j.pluck({value}, {name!r})"
+                    value = self._pluck(value, name)
                 return value
         base = self.bind(self.visit(left, current))
         return self._project(base, right, condition, "list")
@@ -452,10 +452,10 @@ class Emitter:
         """Loop over ``base`` (an array, or an object's values), keep non-null results."""
         names = _field_names(right)
         if condition is None and over == "list" and names:
-            # a projection of plain field reads: C-speed ``_j.pluck`` per step
+            # a projection of plain field reads: one comprehension of subscripts per step
             value = base
             for name in names:
-                value = f"_j.pluck({value}, {name!r})"
+                value = self._pluck(value, name)
             return value
         result = self.tmp()
         element = self.tmp("_e")
@@ -486,6 +486,29 @@ class Emitter:
         self.lines.extend(body_lines)
         self.emit("else:")
         self.emit(f"    {result} = None")
+        return result
+
+    def _pluck(self, value: str, name: str) -> str:
+        """``value[*].name``: ``_j.pluck``'s fast path inline (a comprehension of subscripts,
+        ~2x the speed of the call on short arrays); an array with an element that is not an
+        object, lacks the key or holds null there, and anything not an array, take
+        ``_j.pluck`` itself, which gives the same value."""
+        call = f"_j.pluck({value}, {name!r})"
+        if self.depth >= _MAX_DEPTH:
+            return call
+        base = self.bind(value)
+        call = f"_j.pluck({base}, {name!r})"
+        result = self.tmp()
+        element = self.tmp("_p")  # not ``_e``: a comprehension, not one of the emitted loops
+        self.emit(f"if type({base}) is list:")
+        self.emit("    try:")
+        self.emit(f"        {result} = [{element}[{name!r}] for {element} in {base}]")
+        self.emit("    except (KeyError, TypeError):  # an element not an object with the key")
+        self.emit(f"        {result} = {call}")
+        self.emit(f"    if None in {result}:")
+        self.emit(f"        {result} = {call}")
+        self.emit("else:")
+        self.emit(f"    {result} = {call}")
         return result
 
     def _nested_function(self, right: Node, condition: Node | None) -> str:
@@ -695,6 +718,12 @@ class Emitter:
             for value in reversed(values[:-1]):
                 chosen = f"({value} if {value} is not None else {chosen})"
             return chosen
+        if name == "sum" and name not in self.extra and count == 1:
+            # ``_j.fn_sum``'s fast path inline (an array of ints and floats, never booleans);
+            # anything else takes the call, which sums or raises the same
+            summed = self.operand(self.visit(node["children"][0], current))
+            return (f"(sum({summed}) if type({summed}) is list and "
+                    f"_j.INT_FLOAT.issuperset(map(type, {summed})) else _j.fn_sum({summed}))")
         if name in _TEXT_METHODS and name not in self.extra:
             text = self._text_method(name, node, current)
             if text is not None:

@@ -40,11 +40,12 @@ from accord.runtime.jmes.core import (
     slice_,
     type_of,
 )
-from accord.runtime.jmes.fast import fast_functions
+from accord.runtime.jmes.fast import INT_FLOAT, fast_functions
 from accord.runtime.jmes.signature import FUNCTIONS, Function, Param, function
 
 __all__ = [
     "FUNCTIONS",
+    "INT_FLOAT",
     "NUMBER_TYPES",
     "Function",
     "Param",

@@ -188,7 +188,7 @@ def fast_functions() -> dict[str, Callable[..., Any]]:
     def fn_sum(values: Any) -> Any:
         """``sum``: an array of ints and floats (never booleans) summed without the checked
         wrapper's per-call overhead; anything else raises the checked function's error."""
-        if type(values) is list and _INT_FLOAT.issuperset(map(type, values)):
+        if type(values) is list and INT_FLOAT.issuperset(map(type, values)):
             return sum(values)
         return checked_sum(values)
 
@@ -327,7 +327,7 @@ def _date_layout(layout: str) -> tuple[str, Callable[[Any], Any]] | None:
 
 
 _MISSING = object()
-_INT_FLOAT = frozenset((int, float))  # exactly: bool is an int subclass, and not a number
+INT_FLOAT = frozenset((int, float))  # exactly: bool is an int subclass, and not a number
 #: Results from 10**28 on take the Decimal path (its default context keeps 28 digits).
 _LIMIT = 10**28
 _POWERS: list[int] = [10**n for n in range(64)]
