@@ -340,3 +340,30 @@ def test_a_collection_without_the_operation_is_usage(workspace: Path) -> None:
             list(list_records(_client(handle), c))
     assert caught.value.diagnostics[0].code == codes.CALL_NO_OPERATION
     assert "no list operation for GetEmployeeResponse" in str(caught.value)
+
+
+class Killed(BaseException):
+    """Stands for a SIGKILL between two writes."""
+
+
+def test_a_write_and_its_kept_answer_commit_together(workspace: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    body = json.dumps({"Invoices": [_invoice()]}).encode()
+    with running(workspace, "xero_accounting", state_path=tmp_path / "x.db") as handle:
+        sim = handle.simulator
+        c = sim.model.collections[0]
+
+        def killed(*_args: Any, **_kw: Any) -> None:
+            raise Killed
+
+        monkeypatch.setattr(sim.state, "keep_answer", killed)
+        with pytest.raises(Killed):
+            sim.answer("PUT", "/Invoices", {}, body, headers={"Idempotency-Key": "k"})
+        assert sim.state.all(c.name, "api") == []  # the invoice went with the answer
+        monkeypatch.undo()
+        first = sim.answer("PUT", "/Invoices", {}, body, headers={"Idempotency-Key": "k"})
+        again = sim.answer("PUT", "/Invoices", {}, body, headers={"Idempotency-Key": "k"})
+        assert first == again and first[0] == 200
+        assert len(sim.state.all(c.name, "api")) == 1

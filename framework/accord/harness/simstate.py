@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,7 +118,21 @@ class SimState:
             diag = Diagnostic(codes.SIM_STATE, f"cannot use {path} as simulator state: {exc}",
                               str(path or ""), hint="name a new file, or one a simulator wrote")
             raise LoadError(diag.format(), diagnostics=[diag]) from None
-        self._lock = threading.Lock()
+        # re-entrant: a transaction holds it across the writes made inside it
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Every write inside is one SQLite transaction (all or none after a crash); other
+        threads wait until it ends."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:

@@ -234,10 +234,15 @@ class Simulator:
             elif kept is not None:
                 status, answer, media = self._reused_key(method, path, key)
             else:
-                status, answer, media = self.handle(method, path, query, body, base_url,
-                                                    lowered)
-                if 200 <= status < 300:
-                    self.state.keep_answer(key, fingerprint, status, media, answer)
+                # the write and its kept answer commit together: a crash leaves both or
+                # neither, so a retry with the key never writes twice
+                with self.state.transaction():
+                    status, answer, media = self.handle(method, path, query, body, base_url,
+                                                        lowered)
+                    if 200 <= status < 300:
+                        self.state.keep_answer(key, fingerprint, status, media, answer)
+                    self.state.log_request(method, path, status, key, replayed)
+                return status, answer, media
         self.state.log_request(method, path, status, key, replayed)
         return status, answer, media
 
