@@ -132,7 +132,8 @@ def _served(ctx: _Context, system: System, endpoint: Endpoint, wanted: tuple[str
         if model is None:
             return
         collection = model.collection_for(endpoint.schema)
-        have = [k for k in _KINDS if collection is not None and getattr(collection, k)]
+        have = [k for k in _KINDS
+                if collection is not None and k in collection.kinds_for(endpoint.schema)]
         for kind in wanted:
             if kind in have:
                 continue

@@ -170,10 +170,10 @@ def fuzzed_operations(workspace: Workspace, system: System) -> list[str]:
                 (reads if role == "source" else writes).add(endpoint.schema)
     model = api_model(system, reads | writes)
     ops = set(named)
-    for c in model.collections:
-        chosen = ([c.read, c.list] if c.schema in reads else []) + \
-            ([c.create, c.update] if c.schema in writes else [])
-        ops.update(op.operation_id for op in chosen if op is not None)
+    for c in model.collections:  # a write shape (ProjectCreateOrUpdate): its create/update
+        kinds = {k for name in reads for k in c.kinds_for(name) if k in ("read", "list")} | \
+            {k for name in writes for k in c.kinds_for(name) if k in ("create", "update")}
+        ops.update(getattr(c, kind).operation_id for kind in kinds)
     return sorted(ops)
 
 

@@ -9,7 +9,12 @@ Collections are inferred from the paths, never configured. For a record schema `
 - ``read`` is GET on the item path; ``list`` is GET on the collection path when its success
   response holds an array of ``S``; ``create`` is POST on the collection path (or PUT, as Xero
   Accounting does; an operationId naming ``create`` wins when both exist); ``update`` is PATCH
-  or PUT on the item path, or POST to it (Xero, BambooHR);
+  or PUT on the item path, or POST to it (Xero, BambooHR; an operationId naming ``update``
+  wins: Xero Projects' PUT ``updateProject`` over its status-only PATCH ``patchProject``);
+- a **write shape** is the schema that create and update take when it is not the record
+  (Xero Projects' ``ProjectCreateOrUpdate`` for a ``Project``): no GET answers it, so it has no
+  item path of its own; it is served by the collection of the record whose create or update
+  takes it, for those operations only (:meth:`Collection.kinds_for`);
 - the **record pointer** of a body says where one record sits: ``()`` bare, ``("data",)``
   (Apideck), ``("Invoices", 0)`` (Xero), and in a list response the array, with :data:`EACH`
   for its elements (``("time_entries", EACH)``). A body that does not hold ``S`` (Harvest's
@@ -125,6 +130,8 @@ class Operation:
     response_is_record: bool = False
     #: a list's "changed since" parameter, when the description declares one
     since: Since | None = None
+    #: the component schema the request body is (``ProjectCreateOrUpdate``), if it is one
+    request_schema_name: str | None = None
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -172,6 +179,24 @@ class Collection:
         return tuple(op for op in (self.read, self.list, self.create, self.update)
                      if op is not None)
 
+    @property
+    def write_shapes(self) -> tuple[str, ...]:
+        """The schemas create and update take that are not the record (write shapes)."""
+        names = [op.request_schema_name for op in (self.create, self.update)
+                 if op is not None and not op.request_is_record]
+        return tuple(sorted({n for n in names if n is not None and n != self.schema}))
+
+    def kinds_for(self, schema: str) -> tuple[str, ...]:
+        """What the collection does with records of ``schema``: every operation it has for
+        its record schema; for a write shape, the create and update that take it."""
+        kinds = (("read", self.read), ("list", self.list), ("create", self.create),
+                 ("update", self.update))
+        if schema == self.schema:
+            return tuple(kind for kind, op in kinds if op is not None)
+        return tuple(kind for kind, op in kinds
+                     if op is not None and kind in ("create", "update")
+                     and not op.request_is_record and op.request_schema_name == schema)
+
     def item_url(self, record_id: str, params: dict[str, str] | None = None) -> str:
         """The concrete item path of a record: the id fills the last parameter; others come
         from ``params`` (or the record's field of the same name)."""
@@ -199,7 +224,10 @@ class ApiModel:
     collections: tuple[Collection, ...]
 
     def collection_for(self, schema_name: str) -> Collection | None:
-        return next((c for c in self.collections if c.schema == schema_name), None)
+        """The collection of a record schema, else the one whose create or update takes
+        ``schema_name`` as its write shape."""
+        return next((c for c in self.collections if c.schema == schema_name), None) \
+            or next((c for c in self.collections if schema_name in c.write_shapes), None)
 
     def collection_named(self, name: str) -> Collection | None:
         """By collection name (the last literal path segment) or record schema name."""
@@ -266,8 +294,12 @@ def document_model(doc: OpenApiDocument, schemas: Iterable[str] | None = None) -
     not its ``custom_fields``)."""
     inferrer = _Inferrer(doc)
     names = sorted(set(schemas)) if schemas is not None else sorted(doc.schemas)
-    found = [c for c in (inferrer.collection(name) for name in names if name in doc.schemas)
-             if c is not None]
+    found: list[Collection] = []
+    for name in names:
+        c = inferrer.collection(name) if name in doc.schemas else None
+        if c is not None and all((c.schema, c.item_path) != (f.schema, f.item_path)
+                                 for f in found):
+            found.append(c)
     if schemas is None:
         best: dict[str, Collection] = {}
         for c in found:
@@ -315,6 +347,75 @@ class _Inferrer:
             if self._response_pointer(op, schema) is None:
                 continue
             return self._build(schema, route)
+        return self._written(schema)
+
+    def _written(self, schema: str) -> Collection | None:
+        """The record collection whose create or update takes the write shape ``schema``:
+        of the records an item path's GET answers, the one with the id field nearest the top
+        of the response (as :func:`document_model` picks)."""
+        for route in sorted(self.paths, key=lambda r: (r.count("/"), r)):
+            if not route.endswith("}") or not _PARAM.search(route.rsplit("/", 1)[-1]):
+                continue
+            op = self._op(route, "get")
+            if op is None:
+                continue
+            writes = [self._op(route.rsplit("/", 1)[0], m) for m in ("post", "put")] + \
+                [self._op(route, m) for m in ("patch", "put", "post")]
+            if all(self._request_name(w) != schema for w in writes if w is not None):
+                continue
+            _status, response = _success(op)
+            candidates: list[Collection] = []
+            for name in sorted(self._names(self.doc.deref(response), 0, set())):
+                if name == schema or self._response_pointer(op, name) is None:
+                    continue
+                c = self._build(name, route)
+                if _is_record(c) and schema in c.write_shapes:
+                    candidates.append(c)
+            if candidates:
+                return min(candidates, key=lambda c: len(_read_pointer(c)))
+        return None
+
+    def _names(self, node: Any, depth: int, seen: set[str]) -> set[str]:
+        """The component schemas a raw schema (or response) refers to, as deep as
+        :meth:`_find` looks."""
+        if isinstance(node, list):
+            return set().union(*(self._names(n, depth, seen) for n in node)) if node else set()
+        if not isinstance(node, dict) or depth > _DEPTH:
+            return set()
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_SCHEMAS):
+            name = ref[len(_SCHEMAS):]
+            if name in seen or name not in self.doc.schemas:
+                return set()
+            return {name} | self._names(self.doc.schemas[name], depth, seen | {name})
+        out: set[str] = set()
+        for key, value in node.items():
+            if key in ("properties", "content"):
+                for sub in (value.values() if isinstance(value, dict) else ()):
+                    out |= self._names(sub, depth + 1, seen)
+            elif key in ("items", "schema"):
+                out |= self._names(value, depth + (key == "items"), seen)
+            elif key in ("allOf", "anyOf", "oneOf"):
+                out |= self._names(value, depth, seen)
+        return out
+
+    def _request_name(self, op: dict[str, Any]) -> str | None:
+        """The component schema an operation's JSON request body is, if it is one."""
+        body = self.doc.deref(op.get("requestBody"))
+        if not isinstance(body, dict):
+            return None
+        media, raw = _json_media(body)
+        node = raw if media is not None else None
+        for _ in range(10):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not isinstance(ref, str) or not ref.startswith(_SCHEMAS):
+                break
+            name = ref[len(_SCHEMAS):]
+            target = self.doc.schemas.get(name)
+            if isinstance(target, dict) and set(target) == {"$ref"}:
+                node = target  # an alias of another schema: name the one it stands for
+                continue
+            return name
         return None
 
     def _build(self, schema: str, item_path: str) -> Collection:
@@ -328,22 +429,26 @@ class _Inferrer:
             pointer = self._response_pointer(self._op(parent, "get") or {}, schema)
             if pointer is not None and EACH in pointer:
                 listing = self._operation(parent, "get", schema, id_field, many=True)
-        create = self._pick(parent, ("post", "put"), schema, id_field)
-        update = self._pick(item_path, ("patch", "put", "post"), schema, id_field)
+        create = self._pick(parent, ("post", "put"), schema, id_field, "create")
+        update = self._pick(item_path, ("patch", "put", "post"), schema, id_field, "update")
         name = next((seg for seg in reversed(parent.split("/")) if seg and "{" not in seg),
                     schema)
         return Collection(name, schema, record, id_field, parent, item_path, read, listing,
                           create, update)
 
-    def _pick(self, route: str, methods: tuple[str, ...], schema: str,
-              id_field: str) -> Operation | None:
+    def _pick(self, route: str, methods: tuple[str, ...], schema: str, id_field: str,
+              verb: str) -> Operation | None:
+        """The first of ``methods`` on ``route``, unless an operationId names ``verb``
+        (and not the other one: Xero's ``updateOrCreateInvoices`` is neither's first pick)."""
         present = [m for m in methods if self._op(route, m) is not None]
         if not present:
             return None
-        named = [m for m in present
-                 if "create" in str((self._op(route, m) or {}).get("operationId", "")).lower()
-                 and "update" not in str((self._op(route, m) or {}).get("operationId",
-                                                                          "")).lower()]
+        other = "update" if verb == "create" else "create"
+
+        def names(method: str, word: str) -> bool:
+            return word in str((self._op(route, method) or {}).get("operationId", "")).lower()
+
+        named = [m for m in present if names(m, verb) and not names(m, other)]
         return self._operation(route, (named or present)[0], schema, id_field)
 
     def _op(self, route: str, method: str) -> dict[str, Any] | None:
@@ -360,6 +465,7 @@ class _Inferrer:
         request_schema = request_media = None
         request_pointer: Pointer = ()
         request_is_record = False
+        request_name = self._request_name(op)
         body = self.doc.deref(op.get("requestBody"))
         if isinstance(body, dict):
             media, raw = _json_media(body)
@@ -398,7 +504,7 @@ class _Inferrer:
                          request_schema, request_pointer, request_media, status,
                          response_schema, response_pointer, response_media, paging,
                          self._errors(op, where), tuple(_PARAM.findall(route)),
-                         request_is_record, response_is_record, since)
+                         request_is_record, response_is_record, since, request_name)
 
     def _errors(self, op: dict[str, Any], where: str) -> tuple[ErrorResponse, ...]:
         out = []

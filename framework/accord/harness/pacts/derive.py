@@ -411,7 +411,11 @@ def _outbound(ws: Workspace, spec: MappingSpec, plan: _Plan, transformer: _Trans
     source = ws.resolver.resolve(spec.source, "source")
     tree = build_tree(model, index_spec(spec, source), Access.WRITE)
     id_schema = model.property(schema, collection.id_field).schema
-    name = target_endpoint.schema or collection.schema
+    if collection.id_field not in (schema.get("properties") or {}):
+        # a write shape (Xero Projects' ProjectCreateOrUpdate) carries no id: the record has it
+        record = SchemaModel(collection.record_schema)
+        id_schema = record.property(collection.record_schema, collection.id_field).schema
+    name = collection.schema  # the record created, also when the body is a write shape
     for example in spec.examples:
         try:
             record = _read_example(ws, spec, example, example.input)
