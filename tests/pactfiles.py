@@ -16,6 +16,8 @@ REFERENCE = {
                    "salesforce.opportunity_to_project", "salesforce", ["project@1.1.0"]),
     "apideck": ("opportunity-to-project", "apideck_opportunity",
                 "apideck.opportunity_to_project", "apideck_crm", ["project@1.1.0"]),
+    "xero_projects": ("opportunity-to-project", "xero_projects_project",
+                      "xero_projects.project_from_project", "xero_projects", ["project@1.1.0"]),
     "xero_invoice": ("invoice-to-status", "xero_invoice", "xero.invoice_to_status",
                      "xero_accounting", ["invoice@1.0.0"]),
 }

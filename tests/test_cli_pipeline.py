@@ -74,7 +74,7 @@ def test_a_changed_type_in_a_description_fails_verify_naming_the_rule(
     results = {r.name: r for r in run_pipeline(load_workspace(reference_workspace),
                                                only=["verify"])}
     verify = results["verify"]
-    assert not verify.ok and "5/6 pact(s) verified" in verify.detail
+    assert not verify.ok and "6/7 pact(s) verified" in verify.detail
     spec = "mappings/invoice-to-status/xero_invoice.yaml"
     assert any(d.code == "ACC740" and d.file == spec for d in verify.diagnostics), \
         [d.format() for d in verify.diagnostics]

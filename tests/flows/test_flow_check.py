@@ -167,6 +167,23 @@ def test_target_operations_are_resolved_in_the_description(ws: Path) -> None:
         found[0].message
 
 
+def test_a_write_shape_target_offers_what_takes_it(ws: Path) -> None:
+    # Xero Projects takes a ProjectCreateOrUpdate to create (POST) and update (PUT) a Project:
+    # both resolve. An update that took the whole Project instead would not take what the
+    # mapping writes: the flow's update is then a finding
+    assert only(flow_findings(ws), codes.FLOW_OPERATION) == []
+    api = ws / "contracts" / "systems" / "xero_projects" / "openapi.yaml"
+    text = api.read_text("utf-8")
+    at = text.index("operationId: updateProject")
+    body = "$ref: '#/components/schemas/ProjectCreateOrUpdate'"
+    end = text.index(body, at)
+    api.write_text(text[:end] + "$ref: '#/components/schemas/Project'" +
+                   text[end + len(body):], "utf-8")
+    [d] = only(flow_findings(ws, same_contracts=False), codes.FLOW_OPERATION)
+    assert (d.pointer, d.extra["operation"]) == ("/targets/0/operations", "update")
+    assert "no update operation for ProjectCreateOrUpdate: it serves create" in d.message
+
+
 def test_unknown_entity(ws: Path) -> None:
     edit(ws / TIME, "entity: time_entry@1.1.0", "entity: time_entry@9.0.0")
     found = only(flow_findings(ws), codes.FLOW_CONTRACT)

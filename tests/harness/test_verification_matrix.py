@@ -23,11 +23,19 @@ SALESFORCE_SPEC = "mappings/opportunity-to-project/salesforce_opportunity.yaml"
 
 @pytest.fixture()
 def ws(reference_workspace: Path, database: str) -> Path:
-    """The reference workspace with the pacts of both project@1.1.0 mappings, on each
-    database in turn."""
-    write_pact(reference_workspace, "salesforce")
-    write_pact(reference_workspace, "apideck")
+    """The reference workspace with the pacts of the three project@1.1.0 mappings (the two
+    CRMs' inbound, Xero Projects' outbound), on each database in turn."""
+    for key in PROJECT_PACTS:
+        write_pact(reference_workspace, key)
     return reference_workspace
+
+
+PROJECT_PACTS = ("salesforce", "apideck", "xero_projects")
+
+
+def verify_others(root: Path, *, environment: str = "local") -> None:
+    """Verify the project@1.1.0 pacts beside the two CRMs' (the outbound one)."""
+    verify(root, "xero_projects", environment=environment)
 
 
 def run(root: Path, *args: str) -> tuple[int, str]:
@@ -69,18 +77,23 @@ def test_record_refuses_a_result_it_cannot_store(ws: Path, field: str, value: st
 
 
 def test_never_verified_then_verified(ws: Path) -> None:
-    assert codes_of(ws) == {"salesforce": codes.NOT_VERIFIED, "apideck_crm": codes.NOT_VERIFIED}
+    assert codes_of(ws) == {"salesforce": codes.NOT_VERIFIED, "apideck_crm": codes.NOT_VERIFIED,
+                            "xero_projects": codes.NOT_VERIFIED}
     verify(ws, "salesforce")
-    assert codes_of(ws) == {"salesforce": "", "apideck_crm": codes.NOT_VERIFIED}
+    assert codes_of(ws) == {"salesforce": "", "apideck_crm": codes.NOT_VERIFIED,
+                            "xero_projects": codes.NOT_VERIFIED}
     verify(ws, "apideck")
+    assert not can_i_deploy(ws, "project", "1.1.0", "local").deployable  # Xero's is not yet
+    verify_others(ws)
     decision = can_i_deploy(ws, "project", "1.1.0", "local")
     assert decision.deployable and not decision.nothing_to_verify
-    assert decision.summary == "all 2 pact(s) involving project@1.1.0 verified against local"
+    assert decision.summary == "all 3 pact(s) involving project@1.1.0 verified against local"
 
 
 def test_a_pact_that_changed_since_it_was_verified_does_not_count(ws: Path) -> None:
     verify(ws, "salesforce")
     verify(ws, "apideck")
+    verify_others(ws)
     write_pact(ws, "salesforce", salt=" (changed)")
     row = next(r for r in can_i_deploy(ws, "project", "1.1.0", "local").rows
                if r.provider == "salesforce")
@@ -113,6 +126,7 @@ def test_the_latest_verification_of_the_same_bytes_decides(ws: Path) -> None:
 def test_another_environment_does_not_count(ws: Path) -> None:
     verify(ws, "salesforce", environment="sandbox")
     verify(ws, "apideck", environment="sandbox")
+    verify_others(ws, environment="sandbox")
     assert not can_i_deploy(ws, "project", "1.1.0", "local").deployable
     assert can_i_deploy(ws, "project", "1.1.0", "sandbox").deployable
 
@@ -132,6 +146,7 @@ def test_a_mapping_without_its_pact_is_a_no(ws: Path) -> None:
 def test_an_unreadable_pact_is_a_no(ws: Path) -> None:
     verify(ws, "salesforce")
     verify(ws, "apideck")
+    verify_others(ws)
     (ws / "generated/pacts/foreign.json").write_text(  # not derived by accord: not involved
         json.dumps({"consumer": {"name": "a"}, "provider": {"name": "b"}, "interactions": [],
                     "metadata": {"pactSpecification": {"version": "4.0"}}}), encoding="utf-8")
@@ -177,10 +192,11 @@ def test_command_table_json_and_junit(ws: Path) -> None:
     assert {p["outcome"] for p in payload["pacts"]} == {"passed", "never verified"}
 
     verify(ws, "apideck")
+    verify_others(ws)
     code, out = run(ws, "project", "1.1.0", "--to", "local", "--format", "junit")
     assert code == 0
     cases = list(ElementTree.fromstring(out).iter("testcase"))
-    assert len(cases) == 2 and all(c.find("failure") is None for c in cases)
+    assert len(cases) == 3 and all(c.find("failure") is None for c in cases)
 
     code, out = run(ws, "rate_card", "1.0.0", "--to", "local")
     assert code == 0 and "yes — no pact involves rate_card@1.0.0" in out

@@ -29,9 +29,10 @@ def test_every_shipped_system_has_the_collection_its_mapping_uses(models: dict) 
         "xero_projects": ("TimeEntry", "timeEntryId",
                           "/Projects/{projectId}/Time/{timeEntryId}"),
     }
+    also = {"xero_projects": ["Project"]}  # the record opportunity-to-project creates
     for system, (schema, id_field, item_path) in expected.items():
         model = models[system]
-        assert [c.schema for c in model.collections] == [schema], system
+        assert [c.schema for c in model.collections] == sorted([schema, *also.get(system, [])])
         c = model.collection_for(schema)
         assert c is not None and (c.id_field, c.item_path) == (id_field, item_path), system
         assert c.read is not None and c.read.method == "GET"
@@ -107,3 +108,74 @@ def test_pointers_read_and_write() -> None:
     assert set_at(None, ("time_entries", EACH), [{"id": 1}, {"id": 2}]) == {
         "time_entries": [{"id": 1}, {"id": 2}]}
     assert get_at({"data": None}, ("data", "id")) is None
+
+
+def test_a_write_shape_is_served_by_its_records_create_and_update(models: dict) -> None:
+    """Xero Projects creates and updates a Project from a ProjectCreateOrUpdate, which no GET
+    answers: the write shape resolves to the Project collection, for create and update only."""
+    model = models["xero_projects"]
+    c = model.collection_for("ProjectCreateOrUpdate")
+    assert c is not None and (c.schema, c.id_field, c.item_path) == (
+        "Project", "projectId", "/Projects/{projectId}")
+    assert c.write_shapes == ("ProjectCreateOrUpdate",)
+    assert c.kinds_for("ProjectCreateOrUpdate") == ("create", "update")
+    assert c.kinds_for("Project") == ("read", "list", "create", "update")
+    assert (c.create.method, c.create.path, c.create.status) == ("POST", "/Projects", 201)
+    assert (c.update.method, c.update.operation_id) == ("PUT", "updateProject")
+    assert c.create.request_schema_name == "ProjectCreateOrUpdate"
+    assert not c.create.request_is_record and c.create.response_is_record
+    assert model.collection_for("Amount") is None  # a part of the record is no write shape
+
+
+def _media(name: str) -> str:
+    """A JSON body of the component schema ``name`` (the value of a ``content:``)."""
+    return "{application/json: {schema: {$ref: '#/components/schemas/" + name + "'}}}"
+
+
+_WRITES = f"""\
+openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody: {{content: {_media("ThingWrite")}}}
+      responses: {{'201': {{description: ok, content: {_media("Thing")}}}}}
+  /things/{{thingId}}:
+    get:
+      operationId: getThing
+      responses: {{'200': {{description: ok, content: {_media("Thing")}}}}}
+    patch:
+      operationId: patchThing
+      requestBody: {{content: {_media("ThingStatus")}}}
+      responses: {{'204': {{description: ok}}}}
+    put:
+      operationId: updateThing
+      requestBody: {{content: {_media("ThingWrite")}}}
+      responses: {{'204': {{description: ok}}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties: {{thingId: {{type: string}}, name: {{type: string}}, status: {{type: string}}}}
+    ThingWrite: {{type: object, required: [name], properties: {{name: {{type: string}}}}}}
+    ThingStatus: {{type: object, properties: {{status: {{type: string}}}}}}
+"""
+
+
+def test_update_is_the_operation_named_update_and_write_shapes_resolve() -> None:
+    """PATCH comes first among update methods, unless an operationId names update (Xero
+    Projects' PUT updateProject beside the status-only PATCH patchProject); a schema no GET
+    answers resolves through the create and update that take it."""
+    doc = parse_openapi(_WRITES.encode(), Path("x.yaml"), "x.yaml")
+    model = document_model(doc, ["ThingWrite"])
+    [c] = model.collections
+    assert (c.schema, c.update.operation_id, c.update.method) == ("Thing", "updateThing", "PUT")
+    assert model.collection_for("ThingWrite") is c
+    assert c.kinds_for("ThingWrite") == ("create", "update")
+    assert c.kinds_for("ThingStatus") == ()  # no chosen operation takes it
+    assert document_model(doc, ["ThingStatus"]).collections == ()
+    assert model.operation_ids == ["createThing", "getThing", "updateThing"]
+    # asking for the record and its write shape gives the collection once
+    assert [x.schema for x in document_model(doc, ["Thing", "ThingWrite"]).collections] == [
+        "Thing"]
