@@ -19,6 +19,7 @@ from pactfiles import verify, write_pact
 PROJECT = Path("contracts/canonical/project")
 SALESFORCE = Path("mappings/opportunity-to-project/salesforce_opportunity.yaml")
 APIDECK = Path("mappings/opportunity-to-project/apideck_opportunity.yaml")
+XERO = Path("mappings/opportunity-to-project/xero_projects_project.yaml")  # reads the project
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def ws(reference_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shipped workspace with project@1.1.0 released (the old major's last version)."""
     monkeypatch.setenv("ACCORD_USER", "release-bot")
     monkeypatch.chdir(reference_workspace)
-    for key in ("salesforce", "apideck"):  # its pacts verified against local
+    for key in ("salesforce", "apideck", "xero_projects"):  # its pacts verified against local
         write_pact(reference_workspace, key)
         verify(reference_workspace, key)
     code, out = run("promote", "project", "1.1.0", "--to", "released")
@@ -172,9 +173,13 @@ def test_deprecate_with_a_sunset_records_it_and_check_warns(ws: Path) -> None:
     code, out = run("check", ".", "--format", "json")
     assert code == 0, out  # warnings only
     found = [d for d in json.loads(out)["diagnostics"] if d["code"] == "ACC340"]
-    assert sorted(d["file"] for d in found) == [APIDECK.as_posix(), SALESFORCE.as_posix()]
-    assert all(d["severity"] == "warning" and d["pointer"] == "/target" for d in found)
-    assert found[0]["message"] == "target project@1.1.0 is deprecated (sunset 2999-06-30)"
+    assert sorted((d["file"], d["pointer"]) for d in found) == [
+        (APIDECK.as_posix(), "/target"), (SALESFORCE.as_posix(), "/target"),
+        (XERO.as_posix(), "/source")]
+    assert all(d["severity"] == "warning" for d in found)
+    assert {d["message"] for d in found} == {
+        "target project@1.1.0 is deprecated (sunset 2999-06-30)",
+        "source project@1.1.0 is deprecated (sunset 2999-06-30)"}
 
 
 def test_after_the_sunset_a_mapping_on_the_deprecated_version_fails_check(ws: Path) -> None:
@@ -195,7 +200,8 @@ def test_after_the_sunset_a_mapping_on_the_deprecated_version_fails_check(ws: Pa
     retarget(ws, APIDECK, "project@2.0.0")  # the mapping that fits 2.0.0 moves
     code, out = run("check", ".", "--format", "json")
     past = [d for d in json.loads(out)["diagnostics"] if d["code"] == "ACC341"]
-    assert [(d["file"], d["severity"]) for d in past] == [(SALESFORCE.as_posix(), "error")]
+    assert sorted((d["file"], d["severity"]) for d in past) == [
+        (SALESFORCE.as_posix(), "error"), (XERO.as_posix(), "error")]
 
 
 CONTRACT = """\

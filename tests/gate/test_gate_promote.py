@@ -38,7 +38,8 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         else:
             shutil.copy2(source, dest)
     assert load_workspace(root).generate().ok
-    for key in ("salesforce", "apideck"):  # every pact involving project@1.1.0 verified
+    # every pact involving project@1.1.0 verified
+    for key in ("salesforce", "apideck", "xero_projects"):
         write_pact(root, key)
         verify(root, key)
     monkeypatch.setenv("ACCORD_USER", "release-bot")
@@ -77,7 +78,7 @@ def test_promote_to_released_edits_only_the_status_line_and_records_the_lock(ws:
     event = entry.history[-1]
     assert event["by"] == "release-bot" and event["verdicts"]["compat"] == "pass"
     assert event["verdicts"]["verification"] == "pass" and event["environment"] == "local"
-    assert event["notes"]["verification"] == ("all 2 pact(s) involving project@1.1.0 verified "
+    assert event["notes"]["verification"] == ("all 3 pact(s) involving project@1.1.0 verified "
                                               "against local")
     assert run("check", "-q", ".")[0] == 0  # the workspace stays clean
 

@@ -28,8 +28,8 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database: str) -> Path:
     for part in ("contracts", "mappings"):
         shutil.copytree(REPO / part, root / part)
     assert load_workspace(root).generate().ok
-    write_pact(root, "salesforce")
-    write_pact(root, "apideck")
+    for key in ("salesforce", "apideck", "xero_projects"):
+        write_pact(root, key)
     monkeypatch.setenv("ACCORD_USER", "release-bot")
     monkeypatch.chdir(root)
     return root
@@ -78,9 +78,10 @@ def test_unverified_pacts_refuse_and_name_each_pact(ws: Path) -> None:
 def test_verified_pacts_release(ws: Path) -> None:
     verify(ws, "salesforce")
     verify(ws, "apideck")
+    verify(ws, "xero_projects")
     code, out = run("promote", "project", "1.1.0", "--to", "released")
     assert code == 0, out
-    assert ("PASS    verification: all 2 pact(s) involving project@1.1.0 verified against "
+    assert ("PASS    verification: all 3 pact(s) involving project@1.1.0 verified against "
             "local") in out
     event = lock_event(ws)
     assert event["verdicts"]["verification"] == "pass"  # type: ignore[index]
@@ -105,6 +106,7 @@ def test_a_failed_or_stale_verification_refuses(ws: Path) -> None:
 def test_the_environment_is_the_one_the_gate_names(ws: Path) -> None:
     verify(ws, "salesforce", environment="sandbox")
     verify(ws, "apideck", environment="sandbox")
+    verify(ws, "xero_projects", environment="sandbox")
     assert promote_json("--dry-run")[0] == 1  # local by default
     code, payload = promote_json("--dry-run", "--env", "sandbox")
     assert code == 0 and payload["environment"] == "sandbox"
@@ -158,6 +160,7 @@ def test_a_waiver_releases_and_is_recorded_with_who_when_why(ws: Path) -> None:
 def test_a_waiver_that_was_not_needed_is_not_recorded(ws: Path) -> None:
     verify(ws, "salesforce")
     verify(ws, "apideck")
+    verify(ws, "xero_projects")
     code, out = run("promote", "project", "1.1.0", "--to", "released", "--waive",
                     "verification", "--reason", "just in case")
     assert code == 0 and "--waive verification was not needed" in out
