@@ -46,6 +46,10 @@ def test_fuzzing_is_limited_to_what_the_mappings_use(workspace: Any) -> None:
     assert fuzzed_operations(workspace, workspace.systems["xero_accounting"]) == [
         "createInvoices", "updateInvoice"]
     assert fuzzed_operations(workspace, workspace.systems["salesforce"]) == ["getOpportunity"]
+    # Xero Projects: time entries are read; projects are written through their write shape
+    # (ProjectCreateOrUpdate), so the project create and update are fuzzed, not its reads
+    assert fuzzed_operations(workspace, workspace.systems["xero_projects"]) == [
+        "createProject", "getTimeEntries", "getTimeEntry", "updateProject"]
 
 
 def test_a_seeded_run_sends_the_same_requests(workspace: Any) -> None:
