@@ -107,7 +107,7 @@ def test_system_targets(repo_root: Path, tmp_path: Path) -> None:
     schema, label = target_schema(ws, {"system": "xero_accounting", "schema": "Contact"})
     assert label == "system:xero_accounting/schema:Contact" and "properties" in schema
     with pytest.raises(LoadError, match="re-import it: accord system import xero_projects"):
-        target_schema(ws, {"system": "xero_projects", "operation": "createProject"})
+        target_schema(ws, {"system": "xero_projects", "operation": "createTask"})
     folder = tmp_path / "contracts" / "systems" / "psa"
     folder.mkdir(parents=True)
     (folder / "system.yaml").write_text("accord: system/v1\nname: psa\nkind: psa\n"
