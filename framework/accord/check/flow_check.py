@@ -276,6 +276,8 @@ def _check_expressions(ctx: _Context) -> None:
     except EndpointError:
         return  # the contract's own findings say why
     ctx.paths(flow.key, schema, "the key")
+    if flow.active is not None:
+        ctx.paths(flow.active, schema, "active")
     names = set(ctx.contracts.names())
     for gate in flow.gates:
         for role, expr in gate.exprs.items():

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "exceptions": "accord.cli.exceptions_cmd:exceptions",
     "lineage": "accord.cli.lineage_cmd:lineage",
     "periods": "accord.cli.periods_cmd:periods",
+    "sync": "accord.cli.sync_cmd:sync",
 }
 
 

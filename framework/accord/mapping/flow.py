@@ -170,6 +170,8 @@ class FlowSpec:
     description: str = ""
     #: the ``reconcile`` block: measures and groups (None: reconcile counts records only)
     reconcile: Reconcile | None = None
+    #: when a record counts as active master data (other flows' ``active`` gates); None: always
+    active: Expr | None = None
 
     @property
     def folder(self) -> str:
@@ -196,7 +198,7 @@ class FlowSpec:
 
     def expressions(self) -> list[Expr]:
         """Every expression of the flow, in file order."""
-        found = [self.key]
+        found = [self.key, *([self.active] if self.active is not None else [])]
         for gate in self.gates:
             found.extend(gate.exprs.values())
         if self.reconcile is not None:
@@ -282,6 +284,7 @@ def load_flow(path: str | Path, *, root: str | Path) -> FlowSpec:
     data: dict[str, Any] = doc.data
     builder = _Builder(doc, text)
     key = builder.expr(data["key"], "/key")
+    active = builder.expr(data["active"], "/active") if "active" in data else None
     sources = tuple(
         FlowSource(system=s["system"], operation=s["operation"], mapping=s["mapping"],
                    watermark=s.get("watermark"),
@@ -299,7 +302,7 @@ def load_flow(path: str | Path, *, root: str | Path) -> FlowSpec:
                     name=data["name"], entity=data["entity"], key=key, sources=sources,
                     targets=targets, gates=gates, policies=dict(data.get("systems") or {}),
                     owners=dict(data["exceptions"]), description=data.get("description", ""),
-                    reconcile=reconcile)
+                    reconcile=reconcile, active=active)
 
 
 def discover_flows(root: str | Path) -> list[Path]:

@@ -1,0 +1,147 @@
+"""accord sync end to end: the shipped flows against their systems' simulators (env local), on
+SQLite and on PostgreSQL — landing, gates, idempotency, create then update, dry runs, replays."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accord.store.db import open_store
+from accord.sync.crosswalk import Crosswalk
+from accord.sync.engine import Outcome, SyncOptions, sync_flow
+from accord.sync.ledger import Ledger
+from accord.sync.lineage import Lineage
+from accord.sync.periods import Periods
+from accord.sync.queue import ExceptionQueue
+
+pytestmark = pytest.mark.usefixtures("database")
+
+
+def _outcomes(report: Any) -> dict[str, int]:
+    return dict(report.metrics.outcomes)
+
+
+def test_employee_to_resource_lands_records_and_a_rerun_sends_nothing(
+        reference_workspace: Path) -> None:
+    first = sync_flow(reference_workspace, "employee-to-resource")
+    assert first.exit_code == 0, first.to_dict()
+    assert _outcomes(first) == {"landed": 2}
+    with open_store(reference_workspace) as store:
+        assert Ledger(store).count("employee-to-resource") == 2
+        crosswalk = Crosswalk(store)
+        # the flow's `active` (employment_status == 'active') is what other flows' gates read
+        assert crosswalk.is_active("resource", "res-bhr-4312") is True
+        assert crosswalk.is_active("resource", "res-bhr-5120") is False
+        assert crosswalk.resolve("resource", "bamboohr", "4312") == "res-bhr-4312"
+        steps = Lineage(store).trace("4312")
+        assert [s.action for s in steps] == ["land"]
+        assert steps[0].canonical_id == "res-bhr-4312"
+        assert list(steps[0].mappings) == ["bamboohr.employee_to_resource"]
+    second = sync_flow(reference_workspace, "employee-to-resource")
+    assert _outcomes(second) == {"unchanged": 2}
+    assert second.exit_code == 0
+
+
+def test_a_dry_run_reports_and_writes_nothing(reference_workspace: Path) -> None:
+    report = sync_flow(reference_workspace, "employee-to-resource",
+                       SyncOptions(dry_run=True))
+    assert _outcomes(report) == {"landed": 2}
+    assert report.dry_run
+    with open_store(reference_workspace) as store:
+        assert Ledger(store).count("employee-to-resource") == 0
+        assert Crosswalk(store).is_active("resource", "res-bhr-4312") is None
+
+
+def _link_master_data(root: Path) -> None:
+    """What the master-data flows and the ERP would have put in place for the Harvest entry."""
+    with open_store(root) as store, store.transaction():
+        crosswalk = Crosswalk(store)
+        crosswalk.link("resource", "res-kim-allen", "harvest", "1782959", active=True)
+        crosswalk.link("project", "prj-marketing-site", "harvest", "14307913", active=True)
+        crosswalk.link("task", "tsk-graphic-design", "harvest", "8083365", active=True)
+
+
+def test_time_to_actuals_gates_route_failures_to_their_owner_and_a_replay_lands_them(
+        reference_workspace: Path) -> None:
+    first = sync_flow(reference_workspace, "time-to-actuals")
+    assert first.exit_code == 0  # business_rule exceptions are routed, not a failed run
+    failures = {r.source_id: r for r in first.results}
+    harvest = failures["636709355"]
+    assert harvest.outcome is Outcome.EXCEPTION
+    assert harvest.error_class == "business_rule"
+    assert "gate resource_active (active) failed" in (harvest.message or "")
+    assert "harvest:1782959 is not in the crosswalk" in (harvest.message or "")
+    assert harvest.rule and harvest.rule.startswith("mappings/time-to-actuals/flow.yaml:")
+    with open_store(reference_workspace) as store:
+        queued = ExceptionQueue(store).list(flow="time-to-actuals")
+    assert queued and {e.owner for e in queued} == {"project-accounting"}
+    harvest_exc = next(e for e in queued if e.source_id == "636709355")
+    assert harvest_exc.error_class == "business_rule"
+    assert harvest_exc.record["id"] == 636709355  # the source record, as read
+
+    _link_master_data(reference_workspace)
+    with open_store(reference_workspace) as store, store.transaction():
+        Periods(store).set("LE-US-001", "2026-11", "open", actor="test")
+    from accord.sync.engine import replay_exception
+
+    result = replay_exception(reference_workspace, harvest_exc.id, actor="controller")
+    assert result.outcome is Outcome.LANDED, result.to_dict()
+    with open_store(reference_workspace) as store:
+        closed = ExceptionQueue(store).require(harvest_exc.id)
+        assert closed.status == "replayed"
+        assert [a.actor for a in closed.audit][-1] == "controller"
+        assert Ledger(store).get("time-to-actuals", "hv-636709355") is not None
+
+
+def test_a_closed_period_is_a_business_rule_naming_the_gate(reference_workspace: Path) -> None:
+    _link_master_data(reference_workspace)
+    with open_store(reference_workspace) as store, store.transaction():
+        Periods(store).set("LE-US-001", "2026-11", "closed", actor="test")
+    report = sync_flow(reference_workspace, "time-to-actuals")
+    harvest = next(r for r in report.results if r.source_id == "636709355")
+    assert harvest.error_class == "business_rule"
+    assert "gate period_open (open_period) failed" in (harvest.message or "")
+    assert "2026-11 of LE-US-001 is closed" in (harvest.message or "")
+
+
+def _invoices(root: Path) -> list[dict[str, Any]]:
+    folder = root / "mappings" / "examples" / "canonical"
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("invoice_*.json"))]
+
+
+def _open_periods(root: Path, records: list[dict[str, Any]]) -> None:
+    with open_store(root) as store, store.transaction():
+        for record in records:
+            Periods(store).set(record["legal_entity"], record["issue_date"][:7], "open",
+                               actor="test")
+
+
+def test_invoice_to_status_creates_then_updates_only_what_changed(
+        reference_workspace: Path, tmp_path: Path) -> None:
+    invoices = _invoices(reference_workspace)
+    _open_periods(reference_workspace, invoices)
+    feed = tmp_path / "invoices.jsonl"
+    feed.write_text("".join(json.dumps(i) + "\n" for i in invoices))
+    first = sync_flow(reference_workspace, "invoice-to-status", SyncOptions(input=feed))
+    created = [r for r in first.results if r.outcome is Outcome.CREATED]
+    assert created, first.to_dict()
+    assert all(r.actions == {"xero_accounting": "created"} for r in created)
+    again = sync_flow(reference_workspace, "invoice-to-status", SyncOptions(input=feed))
+    assert {r.key: r.outcome for r in again.results if r.key in {c.key for c in created}} == \
+        {c.key: Outcome.UNCHANGED for c in created}
+    changed = [dict(i) for i in invoices]
+    target = next(i for i in changed if i["id"] == created[0].key)
+    target["reference"] = "PO-CHANGED-77"
+    feed.write_text("".join(json.dumps(i) + "\n" for i in changed))
+    third = sync_flow(reference_workspace, "invoice-to-status", SyncOptions(input=feed))
+    by_key = {r.key: r for r in third.results}
+    assert by_key[target["id"]].outcome is Outcome.UPDATED
+    assert by_key[target["id"]].actions == {"xero_accounting": "updated"}
+    with open_store(reference_workspace) as store:
+        delivered = Ledger(store).targets("invoice-to-status", target["id"])["xero_accounting"]
+        assert delivered.state == "delivered" and delivered.target_id
+        actions = [s.action for s in Lineage(store).trace(target["id"])]
+        assert actions == ["create", "update"]
