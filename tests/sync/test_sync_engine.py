@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from accord.store.db import open_store
 from accord.sync.crosswalk import Crosswalk
 from accord.sync.engine import Outcome, SyncOptions, sync_flow
@@ -56,8 +55,14 @@ def test_a_dry_run_reports_and_writes_nothing(reference_workspace: Path) -> None
 
 
 def _link_master_data(root: Path) -> None:
-    """What the master-data flows and the ERP would have put in place for the Harvest entry."""
+    """What the master-data flows would have put in place for the Harvest entry: its person,
+    project and task in the crosswalk, the project (with its legal entity) in the store."""
+    from accord.sync.ledger import LedgerRecord
+
+    project = {"id": "prj-marketing-site", "legal_entity": "LE-US-001", "status": "active"}
     with open_store(root) as store, store.transaction():
+        Ledger(store).put(LedgerRecord("opportunity-to-project", "prj-marketing-site",
+                                       "project@1.1.0", project, "h", "prj-marketing-site"))
         crosswalk = Crosswalk(store)
         crosswalk.link("resource", "res-kim-allen", "harvest", "1782959", active=True)
         crosswalk.link("project", "prj-marketing-site", "harvest", "14307913", active=True)
@@ -89,6 +94,10 @@ def test_time_to_actuals_gates_route_failures_to_their_owner_and_a_replay_lands_
 
     result = replay_exception(reference_workspace, harvest_exc.id, actor="controller")
     assert result.outcome is Outcome.LANDED, result.to_dict()
+    with open_store(reference_workspace) as store:
+        landed = Ledger(store).get("time-to-actuals", "hv-636709355")
+    assert landed is not None
+    assert landed.canonical["legal_entity"] == "LE-US-001"  # enrich: from its project
     with open_store(reference_workspace) as store:
         closed = ExceptionQueue(store).require(harvest_exc.id)
         assert closed.status == "replayed"

@@ -279,6 +279,7 @@ def _check_expressions(ctx: _Context) -> None:
     if flow.active is not None:
         ctx.paths(flow.active, schema, "active")
     names = set(ctx.contracts.names())
+    _check_enrich(ctx, schema, names)
     for gate in flow.gates:
         for role, expr in gate.exprs.items():
             ctx.paths(expr, schema, f"gate {gate.name} ({role})")
@@ -311,6 +312,32 @@ def _check_reconcile(ctx: _Context, schema: dict[str, Any]) -> None:
                 "not an amount", ctx.flow.display, expr.line, expr.col, expr.pointer,
                 "total a number or a decimal string: budget.amount, not budget",
                 Severity.ERROR, {"expression": expr.text}))
+
+
+def _check_enrich(ctx: _Context, schema: dict[str, Any], names: set[str]) -> None:
+    """Each enrichment fills a property of the entity from a property of a known entity."""
+    own = set((schema.get("properties") or {}))
+    for item in ctx.flow.enrich:
+        ptr = join_pointer("/enrich", item.name)
+        ctx.paths(item.ref, schema, f"enrich {item.name} (ref)")
+        if item.name not in own:
+            close = difflib.get_close_matches(item.name, sorted(own), n=1)
+            ctx.at(ptr, codes.FLOW_EXPRESSION, f"enrich: {item.name} is not a property of "
+                   f"{ctx.flow.entity}", f"did you mean {close[0]!r}?" if close else
+                   "name a property of the flow's entity", key=True)
+        if item.entity not in names:
+            close = difflib.get_close_matches(item.entity, sorted(names), n=1)
+            ctx.at(join_pointer(ptr, "from"), codes.FLOW_CONTRACT,
+                   f"enrich {item.name}: no canonical entity {item.entity!r}",
+                   f"did you mean {close[0]!r}?" if close else "name a canonical entity")
+            continue
+        theirs = set(ctx.contracts.latest(item.entity).schema.get("properties") or {})
+        if item.property not in theirs:
+            close = difflib.get_close_matches(item.property, sorted(theirs), n=1)
+            ctx.at(join_pointer(ptr, "property") if item.property != item.name else ptr,
+                   codes.FLOW_EXPRESSION, f"enrich {item.name}: {item.entity} has no property "
+                   f"{item.property!r}", f"did you mean {close[0]!r}?" if close else
+                   f"name a property of {item.entity}")
 
 
 def _check_policies_and_owners(ctx: _Context) -> None:

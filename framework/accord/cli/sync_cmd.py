@@ -7,9 +7,17 @@ import sys
 
 import click
 
-from accord.cli.common import echo_table, format_option, handle_errors, style, workspace_option
-from accord.cli.common import workspace_path
+from accord.cli.common import (
+    echo_table,
+    format_option,
+    handle_errors,
+    style,
+    workspace_option,
+    workspace_path,
+)
 
+#: exceptions listed under the summary table (the queue has them all)
+_SHOWN = 20
 _CLASSES = ("business_rule", "data_quality", "mapping_error", "authentication", "availability")
 
 
@@ -95,11 +103,15 @@ def sync(flow: str, environment: str, since: str | None, dry_run: bool, ids: tup
     else:
         echo_table(summary_rows(report), ["what", "count", "p50 ms", "p95 ms", "p99 ms",
                                           "retries"])
-        for result in report.results:
-            if result.error_class in report.fail_on:
-                where = f" ({result.rule})" if result.rule else ""
-                click.echo(style(f"  {result.error_class}", fg="red") +
-                           f" {result.system}:{result.source_id}: {result.message}{where}")
+        failed = [r for r in report.results if r.error_class is not None]
+        for result in failed[:_SHOWN]:
+            where = f" ({result.rule})" if result.rule else ""
+            colour = "red" if result.error_class in report.fail_on else "yellow"
+            click.echo(style(f"  {result.error_class}", fg=colour) +
+                       f" {result.system}:{result.source_id}: {result.message}{where}")
+        if len(failed) > _SHOWN:
+            click.echo(f"  ... and {len(failed) - _SHOWN} more: accord exceptions list "
+                       f"--flow {report.flow}")
         colour = "red" if report.exit_code else "green"
         click.echo(style(verdict(report), fg=colour, bold=bool(report.exit_code)))
     sys.exit(report.exit_code)

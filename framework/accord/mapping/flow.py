@@ -31,6 +31,7 @@ __all__ = [
     "ERROR_CLASSES",
     "FLOW_FILES",
     "CallPolicy",
+    "Enrichment",
     "ErrorClass",
     "FlowSet",
     "FlowSource",
@@ -124,6 +125,18 @@ class Reconcile:
 
 
 @dataclass(frozen=True)
+class Enrichment:
+    """``name`` of the record, when it lacks one, from the ``entity`` record ``ref`` points at
+    (its ``property``)."""
+
+    name: str
+    entity: str
+    ref: Expr
+    property: str
+    place: Place
+
+
+@dataclass(frozen=True)
 class Retry:
     max_attempts: int = 5
     initial_delay: float = 1.0
@@ -172,6 +185,8 @@ class FlowSpec:
     reconcile: Reconcile | None = None
     #: when a record counts as active master data (other flows' ``active`` gates); None: always
     active: Expr | None = None
+    #: master-data enrichment, in file order (``enrich:``)
+    enrich: tuple[Enrichment, ...] = ()
 
     @property
     def folder(self) -> str:
@@ -199,6 +214,7 @@ class FlowSpec:
     def expressions(self) -> list[Expr]:
         """Every expression of the flow, in file order."""
         found = [self.key, *([self.active] if self.active is not None else [])]
+        found.extend(e.ref for e in self.enrich)
         for gate in self.gates:
             found.extend(gate.exprs.values())
         if self.reconcile is not None:
@@ -285,6 +301,12 @@ def load_flow(path: str | Path, *, root: str | Path) -> FlowSpec:
     builder = _Builder(doc, text)
     key = builder.expr(data["key"], "/key")
     active = builder.expr(data["active"], "/active") if "active" in data else None
+    enrich = tuple(
+        Enrichment(name, body["from"], builder.expr(body["ref"], join_pointer("/enrich", name,
+                                                                                "ref")),
+                   body.get("property", name), builder.place(join_pointer("/enrich", name),
+                                                             key=True))
+        for name, body in (data.get("enrich") or {}).items())
     sources = tuple(
         FlowSource(system=s["system"], operation=s["operation"], mapping=s["mapping"],
                    watermark=s.get("watermark"),
@@ -302,7 +324,7 @@ def load_flow(path: str | Path, *, root: str | Path) -> FlowSpec:
                     name=data["name"], entity=data["entity"], key=key, sources=sources,
                     targets=targets, gates=gates, policies=dict(data.get("systems") or {}),
                     owners=dict(data["exceptions"]), description=data.get("description", ""),
-                    reconcile=reconcile, active=active)
+                    reconcile=reconcile, active=active, enrich=enrich)
 
 
 def discover_flows(root: str | Path) -> list[Path]:

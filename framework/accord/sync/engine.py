@@ -103,6 +103,8 @@ class SyncOptions:
     since: str | None = None  # overrides the stored watermark of every list source
     dry_run: bool = False
     ids: Mapping[str, Sequence[str]] = field(default_factory=dict)  # read sources: system -> ids
+    #: values of list operations' path parameters (``projectId`` -> ids): accord.sync.discover
+    params: Mapping[str, Sequence[str]] = field(default_factory=dict)
     input: Path | None = None  # canonical records, for a flow without sources
     limit: int | None = None
     fail_on: frozenset[str] = DEFAULT_FAIL_ON
@@ -117,11 +119,12 @@ class SourceSummary:
     watermark_from: str | None = None
     watermark_to: str | None = None
     error: str | None = None
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"system": self.system, "operation": self.operation, "read": self.read,
                 "watermark_from": self.watermark_from, "watermark_to": self.watermark_to,
-                "error": self.error}
+                "error": self.error, "note": self.note}
 
 
 @dataclass
@@ -222,7 +225,7 @@ class _Sync:
 
     def __init__(self, prepared: PreparedFlow, store: Store, clients: Mapping[str, Any],
                  options: SyncOptions, run_id: str, metrics: SyncMetrics, *,
-                 actor: str = "accord sync") -> None:
+                 actor: str = "accord sync", simulated: frozenset[str] = frozenset()) -> None:
         from accord.sync.crosswalk import Crosswalk
         from accord.sync.ledger import Ledger
         from accord.sync.lineage import Lineage
@@ -238,6 +241,7 @@ class _Sync:
         self.run_id = run_id
         self.metrics = metrics
         self.actor = actor
+        self.simulated = simulated  # the systems served by their simulators in this run
         self.ledger = Ledger(store)
         self.crosswalk = Crosswalk(store)
         self.lineage = Lineage(store)
@@ -295,7 +299,8 @@ class _Sync:
                 owner=self.flow.owner_of(refused.error_class) or "unassigned",
                 record=raw, error=refused.message, rule=refused.rule,
                 pointer=refused.pointer, system=result.system,
-                source_id=result.source_id or result.key or result.correlation_id, key=result.key, correlation_id=result.correlation_id, run_id=self.run_id)
+                source_id=result.source_id or result.key or result.correlation_id,
+                key=result.key, correlation_id=result.correlation_id, run_id=self.run_id)
 
     def _canonical(self, inbound: Inbound | None, raw: Any) -> dict[str, Any] | None:
         started = time.perf_counter()
@@ -355,12 +360,34 @@ class _Sync:
                            "ownership", None)
         return record
 
+    def _enrich_master(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The flow's ``enrich:``: what the record lacks, from the records it references (as
+        the canonical store holds them); validated again when anything was filled."""
+        from accord.sync.gates import resolve_ref
+
+        filled = dict(record)
+        for item, ref in zip(self.flow.enrich, self.p.enrich, strict=True):
+            if filled.get(item.name) is not None:
+                continue
+            try:
+                canonical_id, _shown = resolve_ref(self.crosswalk, item.entity, ref(filled))
+            except AccordError:
+                continue  # the reference cannot be read: nothing to fill from
+            found = self.ledger.find(item.entity, canonical_id) if canonical_id else None
+            value = found.canonical.get(item.property) if found is not None else None
+            if value is not None:
+                filled[item.name] = value
+        if filled != record and not _valid(self.p.validator, filled):
+            raise _invalid(self.p.validator, filled, None,
+                           f"the {self.flow.entity} record enriched from master data", None)
+        return filled
+
     def _deliver(self, inbound: Inbound | None, canonical: dict[str, Any],
                  result: RecordResult) -> None:
         system = result.system
         key = result.key = self._key(canonical)
         previous = self.ledger.get(self.flow.name, key)
-        record = self._merge(system, canonical, key, previous)
+        record = self._enrich_master(self._merge(system, canonical, key, previous))
         started = time.perf_counter()
         failure = self.gates.check(record)
         self.metrics.stage("gates").add(time.perf_counter() - started)
@@ -621,29 +648,54 @@ class _Runner:
         from accord.sync.watermarks import Watermarks, later
 
         sync = self.sync
+        assert inbound.collection is not None
         marks = Watermarks(sync.store)
         since = sync.options.since or marks.get(sync.flow.name, inbound.system)
         summary.watermark_from = since
         highest: str | None = None
         field_name = inbound.source.watermark
-        for item in list_records(sync.clients[inbound.system], inbound.collection,
-                                 since=since, watermark=field_name):
-            if self.full():
-                return  # a limited run never moves the watermark
-            summary.read += 1
-            self.handle(inbound, item.record, item.source_id)
-            if item.watermark is not None and (highest is None or later(item.watermark,
-                                                                         highest)):
-                highest = item.watermark
+        for params in self._path_params(inbound, summary):
+            for item in list_records(sync.clients[inbound.system], inbound.collection,
+                                     since=since, watermark=field_name,
+                                     path_params=params or None):
+                if self.full():
+                    return  # a limited run never moves the watermark
+                summary.read += 1
+                self.handle(inbound, item.record, item.source_id)
+                mark = None if item.watermark is None else str(item.watermark)
+                if mark is not None and (highest is None or later(mark, highest)):
+                    highest = mark
         summary.watermark_to = highest or since
         if highest is not None and field_name and not sync.options.dry_run:
             with sync.store.transaction():
                 marks.advance(sync.flow.name, inbound.system, highest)
 
+    def _path_params(self, inbound: Inbound, summary: SourceSummary) -> list[dict[str, str]]:
+        """Every combination of the list operation's path parameters (one empty one when it
+        has none): accord.sync.discover."""
+        from accord.sync.discover import path_values
+
+        sync = self.sync
+        assert inbound.collection is not None
+        op = inbound.collection.list
+        combos: list[dict[str, str]] = [{}]
+        for name in (op.path_params if op is not None else ()):
+            values = path_values(name, inbound.system, inbound.collection,
+                                 sync.clients[inbound.system], sync.crosswalk,
+                                 given=sync.options.params.get(name, ()),
+                                 simulated=inbound.system in sync.simulated)
+            if not values:
+                summary.note = (f"nothing to list: no value of {name} is known (give it with "
+                                f"--param {name}=VALUE, or sync the flow that delivers its "
+                                "records first)")
+            combos = [{**c, name: v} for c in combos for v in values]
+        return combos
+
     def _read(self, inbound: Inbound, summary: SourceSummary) -> None:
         from accord.sync.source import read_record
 
         sync = self.sync
+        assert inbound.collection is not None  # a source always has one
         for record_id in self._ids(inbound):
             if self.full():
                 return
@@ -666,8 +718,8 @@ class _Runner:
         if given:
             return given
         found: list[str] = []
-        if sync.options.environment == "local" and inbound.collection is not None:
-            from accord.sync.source import simulator_ids
+        if inbound.system in sync.simulated and inbound.collection is not None:
+            from accord.sync.discover import simulator_ids
 
             found = simulator_ids(sync.clients[inbound.system], inbound.collection)
         known = sync.crosswalk.source_ids(sync.p.entity, inbound.system)
@@ -684,6 +736,16 @@ def _open_clients(stack: ExitStack, prepared: PreparedFlow, options: SyncOptions
     policies = {name: prepared.flow.policy(name) for name in systems}
     return dict(stack.enter_context(open_systems(prepared.root, systems, options.environment,
                                                  policies)))
+
+
+def _simulated(ws: Workspace, prepared: PreparedFlow, environment: str) -> frozenset[str]:
+    """The flow's systems that ``environment`` serves by their simulators."""
+    found = set()
+    for name in prepared.systems():
+        declared = ws.systems[name].environments.get(environment)
+        if (declared.simulator if declared is not None else environment == "local"):
+            found.add(name)
+    return frozenset(found)
 
 
 def _collect_requests(clients: Mapping[str, Any], metrics: SyncMetrics) -> None:
@@ -713,7 +775,8 @@ def sync_flow(workspace: Workspace | str | Path, flow: str, options: SyncOptions
         with store.transaction():
             run_id = runs.start(prepared.name, options.environment, dry_run=options.dry_run)
         clients = _open_clients(stack, prepared, options, metrics)
-        sync = _Sync(prepared, store, clients, options, run_id, metrics)
+        sync = _Sync(prepared, store, clients, options, run_id, metrics,
+                     simulated=_simulated(ws, prepared, options.environment))
         runner = _Runner(sync, progress)
         status = "failed"
         try:
@@ -759,7 +822,8 @@ def replay_exception(workspace: Workspace | str | Path, exception_id: int, *, ac
         runs = Runs(store)
         with store.transaction():
             run_id = runs.start(prepared.name, environment, dry_run=False)
-        sync = _Sync(prepared, store, clients, options, run_id, metrics, actor=actor)
+        sync = _Sync(prepared, store, clients, options, run_id, metrics, actor=actor,
+                     simulated=_simulated(ws, prepared, environment))
         inbound = next((s for s in prepared.sources if s.system == exc.system), None)
         result = sync.process(inbound, exc.record, exc.source_id)  # closes it when it goes
         with store.transaction():

@@ -19,7 +19,7 @@ from accord.errors import ExpressionError
 from accord.expr import compile_expression
 from accord.mapping.flow import FlowSpec, Gate
 
-__all__ = ["GateFailure", "Gates", "MasterData", "PeriodBook", "truthy"]
+__all__ = ["GateFailure", "Gates", "MasterData", "PeriodBook", "resolve_ref", "truthy"]
 
 
 def truthy(value: Any) -> bool:
@@ -55,8 +55,38 @@ class GateFailure:
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    """A value as JMESPath writes it (``'text'``, ``false``, ``null``, ``42``)."""
+    import json
+
+    if isinstance(value, str):
+        text = f"'{value}'"
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError):
+            text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def resolve_ref(master: MasterData, entity: str, ref: Any) -> tuple[str | None, str]:
+    """The canonical id a reference names, and how to show the reference: a canonical id as
+    is, ``{id}`` by its id, ``{external_ids}`` through the crosswalk (the first system that
+    knows it). None when it names nothing known."""
+    if isinstance(ref, (str, int)) and not isinstance(ref, bool):
+        return str(ref), str(ref)
+    if not isinstance(ref, dict):
+        return None, ""
+    if isinstance(ref.get("id"), (str, int)) and not isinstance(ref.get("id"), bool):
+        return str(ref["id"]), str(ref["id"])
+    external = ref.get("external_ids")
+    pairs = sorted(external.items()) if isinstance(external, dict) else []
+    shown = ", ".join(f"{system}:{value}" for system, value in pairs)
+    for system, value in pairs:
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            found = master.resolve(entity, system, str(value))
+            if found is not None:
+                return found, shown
+    return None, shown
 
 
 class Gates:
@@ -100,28 +130,13 @@ class Gates:
 
     def _active(self, gate: Gate, ref: Any) -> GateFailure | None:
         entity = gate.entity or ""
-        what = gate.exprs["ref"].text
-        canonical_id: str | None = None
-        shown = _show(ref)
-        if isinstance(ref, (str, int)) and not isinstance(ref, bool):
-            canonical_id = str(ref)
-        elif isinstance(ref, dict):
-            if isinstance(ref.get("id"), (str, int)):
-                canonical_id = str(ref["id"])
-            else:
-                external = ref.get("external_ids")
-                pairs = sorted(external.items()) if isinstance(external, dict) else []
-                shown = ", ".join(f"{system}:{value}" for system, value in pairs) or shown
-                for system, value in pairs:
-                    if isinstance(value, (str, int)):
-                        canonical_id = self.master.resolve(entity, system, str(value))
-                        if canonical_id is not None:
-                            break
-                if canonical_id is None:
-                    return self._fail(gate, f"{entity} {shown} is not in the crosswalk: sync the "
-                                            f"flow that lands {entity} records, or link the ids")
+        canonical_id, shown = resolve_ref(self.master, entity, ref)
         if canonical_id is None:
-            return self._fail(gate, f"{what} is {_show(ref)}: no {entity} to check")
+            if isinstance(ref, dict) and shown:
+                return self._fail(gate, f"{entity} {shown} is not in the crosswalk: sync the "
+                                        f"flow that lands {entity} records, or link the ids")
+            return self._fail(gate, f"{gate.exprs['ref'].text} is {_show(ref)}: no {entity} "
+                                    "to check")
         active = self.master.is_active(entity, canonical_id)
         if active is None:
             return self._fail(gate, f"{entity} {canonical_id} is not in the crosswalk: sync the "

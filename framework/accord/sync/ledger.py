@@ -133,6 +133,15 @@ class Ledger:
                 f"SELECT {_RECORD} FROM accord_ledger WHERE flow = ? ORDER BY key", (flow,)):
             yield _record(row)
 
+    def find(self, entity: str, canonical_id: str) -> LedgerRecord | None:
+        """The record of canonical entity ``entity`` (a name: any version) with
+        ``canonical_id``, whichever flow landed it (the latest, when several did)."""
+        rows = self.store.query(
+            f"SELECT {_RECORD} FROM accord_ledger WHERE canonical_id = ? AND "
+            "(entity = ? OR entity LIKE ?) ORDER BY updated_at DESC", (canonical_id, entity,
+                                                                       f"{entity}@%"))
+        return _record(rows[0]) if rows else None
+
     def count(self, flow: str) -> int:
         rows = self.store.query("SELECT count(*) FROM accord_ledger WHERE flow = ?", (flow,))
         return int(rows[0][0])

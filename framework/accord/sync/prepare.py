@@ -75,6 +75,7 @@ class PreparedFlow:
     owners: dict[tuple[str, ...], str]
     kinds: dict[str, str]  # system name -> kind
     entities: frozenset[str] = frozenset()  # every canonical entity's name (for references)
+    enrich: list[Callable[[Any], Any]] = field(default_factory=list)  # each enrichment's ref
     sources: list[Inbound] = field(default_factory=list)
     targets: list[Outbound] = field(default_factory=list)
 
@@ -154,7 +155,8 @@ def prepare_flow(workspace: Workspace, name: str) -> PreparedFlow:
         active=compile_expression(flow.active.text) if flow.active is not None else None,
         owners={path: o.owner for path, o in owned.items()},
         kinds={n: s.kind for n, s in workspace.systems.items()},
-        entities=frozenset(workspace.contracts.names()))
+        entities=frozenset(workspace.contracts.names()),
+        enrich=[compile_expression(item.ref.text) for item in flow.enrich])
     for source in flow.sources:
         transformer = load(source.mapping)
         prepared.sources.append(Inbound(source, transformer, _collection(
