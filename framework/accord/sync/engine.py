@@ -157,7 +157,7 @@ class SyncReport:
             "sources": [s.to_dict() for s in self.sources], **self.metrics.to_dict(),
             "conflict_details": self.conflicts}
         if records:
-            data["records"] = [r.to_dict() for r in self.results]
+            data["results"] = [r.to_dict() for r in self.results]
         return data
 
 
@@ -727,13 +727,19 @@ class _Runner:
 
 
 def _open_clients(stack: ExitStack, prepared: PreparedFlow, options: SyncOptions,
-                  metrics: SyncMetrics) -> dict[str, Any]:
+                  simulated: frozenset[str]) -> dict[str, Any]:
+    """A client per system of the flow, under the flow's call settings — but a simulator is
+    not rate-limited: the limits protect the real system (its timeouts and retries stay)."""
+    from dataclasses import replace
+
     from accord.sync.endpoints import open_systems
 
     systems = prepared.systems()
     if not systems:
         return {}
     policies = {name: prepared.flow.policy(name) for name in systems}
+    policies = {name: replace(p, rate_limit=None) if name in simulated else p
+                for name, p in policies.items()}
     return dict(stack.enter_context(open_systems(prepared.root, systems, options.environment,
                                                  policies)))
 
@@ -774,9 +780,9 @@ def sync_flow(workspace: Workspace | str | Path, flow: str, options: SyncOptions
         runs = Runs(store)
         with store.transaction():
             run_id = runs.start(prepared.name, options.environment, dry_run=options.dry_run)
-        clients = _open_clients(stack, prepared, options, metrics)
-        sync = _Sync(prepared, store, clients, options, run_id, metrics,
-                     simulated=_simulated(ws, prepared, options.environment))
+        simulated = _simulated(ws, prepared, options.environment)
+        clients = _open_clients(stack, prepared, options, simulated)
+        sync = _Sync(prepared, store, clients, options, run_id, metrics, simulated=simulated)
         runner = _Runner(sync, progress)
         status = "failed"
         try:
@@ -816,14 +822,15 @@ def replay_exception(workspace: Workspace | str | Path, exception_id: int, *, ac
         prepared = prepare_flow(ws, exc.flow)
         options = SyncOptions(environment=environment, retry_open=False)
         metrics = SyncMetrics(prepared.name)
-        clients = _open_clients(stack, prepared, options, metrics)
+        simulated = _simulated(ws, prepared, environment)
+        clients = _open_clients(stack, prepared, options, simulated)
         from accord.sync.runs import Runs
 
         runs = Runs(store)
         with store.transaction():
             run_id = runs.start(prepared.name, environment, dry_run=False)
         sync = _Sync(prepared, store, clients, options, run_id, metrics, actor=actor,
-                     simulated=_simulated(ws, prepared, environment))
+                     simulated=simulated)
         inbound = next((s for s in prepared.sources if s.system == exc.system), None)
         result = sync.process(inbound, exc.record, exc.source_id)  # closes it when it goes
         with store.transaction():
