@@ -132,10 +132,15 @@ def prepare_flow(workspace: Workspace, name: str) -> PreparedFlow:
                                       workspace.systems, workspace.resolver,
                                       workspace._compatible)
                 if d.severity == Severity.ERROR]
+    from dataclasses import replace
+
+    from accord.check.mapping_check import check_mapping_set
+
     specs = {spec.name: spec for spec in workspace.mappings.specs}
-    files = {specs[m].display for m in used if m in specs}
-    findings += [d for d in workspace.mapping_findings
-                 if d.severity == Severity.ERROR and d.file in files]
+    mine = replace(workspace.mappings, specs=[specs[m] for m in sorted(used) if m in specs],
+                   diagnostics=[])  # only the flow's own mappings are checked
+    findings += [d for d in check_mapping_set(mine, workspace.resolver)
+                 if d.severity == Severity.ERROR]
     if findings:
         raise CheckError(f"flow {name} has findings: fix them (accord check) before it syncs",
                          diagnostics=findings)
