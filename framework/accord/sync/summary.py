@@ -1,4 +1,4 @@
-"""A sync run for people (a summary table), for CI (JUnit: one case per record that failed
+"""The summary of a sync run: for people (a table), for CI (JUnit: one case per record that
 with a class the run fails on, one per source) and for monitoring (Prometheus text)."""
 
 from __future__ import annotations
