@@ -1,7 +1,7 @@
 """What a sync run did, in numbers: counts by outcome and by failure class, conflicts, and the
 latency of each stage and each system's calls, with their percentiles.
 
-Rendered three ways by :mod:`accord.sync.report`: a table for people, JSON for tools and the
+Rendered three ways by :mod:`accord.sync.summary`: a table for people, JSON for tools and the
 Prometheus text exposition format (version 0.0.4) for a monitoring system (the node
 exporter's textfile collector reads a ``.prom`` file; a push gateway accepts the same text).
 """

@@ -1,5 +1,5 @@
 """The summary of a sync run: for people (a table), for CI (JUnit: one case per record that
-with a class the run fails on, one per source) and for monitoring (Prometheus text)."""
+failed with a class the run fails on, one per source) and for monitoring (Prometheus text)."""
 
 from __future__ import annotations
 
