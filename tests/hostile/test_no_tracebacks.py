@@ -100,6 +100,7 @@ def commands(ws: Path) -> dict[str, list[str]]:
         "system import --from": ["system", "import", "crm", "--from",
                                  f"{w}/contracts/systems/crm/openapi.yaml", "-w", w],
         "simulate --dry-run": ["simulate", "crm", "--dry-run", "-w", w],
+        "sync --dry-run": ["sync", "account-to-customer", "--dry-run", "-w", w],
         "fuzz": ["fuzz", "crm", "--max-examples", "1", "--seed", "1", "-w", w],
         "init": ["init", f"{w}/fresh"],
         "generate": ["generate", w],

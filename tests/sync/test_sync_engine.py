@@ -52,6 +52,9 @@ def test_a_dry_run_reports_and_writes_nothing(reference_workspace: Path) -> None
     with open_store(reference_workspace) as store:
         assert Ledger(store).count("employee-to-resource") == 0
         assert Crosswalk(store).is_active("resource", "res-bhr-4312") is None
+        from accord.sync.runs import Runs
+
+        assert Runs(store).last("employee-to-resource") is None  # not even its own record
 
 
 def _link_master_data(root: Path) -> None:

@@ -778,8 +778,11 @@ def sync_flow(workspace: Workspace | str | Path, flow: str, options: SyncOptions
         from accord.sync.runs import Runs
 
         runs = Runs(store)
-        with store.transaction():
-            run_id = runs.start(prepared.name, options.environment, dry_run=options.dry_run)
+        if options.dry_run:  # a dry run leaves no trace, not even its own record
+            run_id = uuid.uuid4().hex
+        else:
+            with store.transaction():
+                run_id = runs.start(prepared.name, options.environment, dry_run=False)
         simulated = _simulated(ws, prepared, options.environment)
         clients = _open_clients(stack, prepared, options, simulated)
         sync = _Sync(prepared, store, clients, options, run_id, metrics, simulated=simulated)
@@ -799,8 +802,9 @@ def sync_flow(workspace: Workspace | str | Path, flow: str, options: SyncOptions
                                 sync.conflict_details)
             if status == "ok" and report.exit_code:
                 status = "failed"
-            with store.transaction():
-                runs.finish(run_id, status, report.to_dict(records=False))
+            if not options.dry_run:
+                with store.transaction():
+                    runs.finish(run_id, status, report.to_dict(records=False))
     return report
 
 
