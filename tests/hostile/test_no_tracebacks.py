@@ -101,6 +101,9 @@ def commands(ws: Path) -> dict[str, list[str]]:
                                  f"{w}/contracts/systems/crm/openapi.yaml", "-w", w],
         "simulate --dry-run": ["simulate", "crm", "--dry-run", "-w", w],
         "sync --dry-run": ["sync", "account-to-customer", "--dry-run", "-w", w],
+        "exceptions replay": ["exceptions", "replay", "3", "-w", w],
+        "crosswalk list": ["crosswalk", "list", "-w", w],
+        "crosswalk link": ["crosswalk", "link", "customer", "cust-1", "crm", "A-1", "-w", w],
         "fuzz": ["fuzz", "crm", "--max-examples", "1", "--seed", "1", "-w", w],
         "init": ["init", f"{w}/fresh"],
         "generate": ["generate", w],
@@ -144,7 +147,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from accord.sync import ExceptionQueue, Lineage
 
     with open_store(ws) as store:
-        for source_id in ("A-1", "A-2"):
+        for source_id in ("A-1", "A-2", "A-3"):
             ExceptionQueue(store).add(
                 flow="account-to-customer", error_class="mapping_error", owner="integration",
                 record=record, error="lookup miss", rule=f"{MAPPING}:12", system="crm",

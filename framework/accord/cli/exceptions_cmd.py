@@ -1,4 +1,4 @@
-"""``accord exceptions list|show|resolve|discard``: the exception queue of the workspace
+"""``accord exceptions list|show|resolve|discard|replay``: the exception queue of the workspace
 database."""
 
 from __future__ import annotations
@@ -123,3 +123,35 @@ def discard_command(ident: int, reason: str, actor: str | None, workspace: str |
 
     _echo_one(discard_exception(workspace_path(workspace), ident, reason=reason, actor=actor),
               fmt, "discarded")
+
+
+@exceptions.command("replay")
+@click.argument("ident", metavar="ID", type=int)
+@click.option("--env", "environment", default="local", show_default=True,
+              help="Where the flow's systems run (as for accord sync).")
+@actor_option
+@workspace_option
+@format_option
+@handle_errors()
+def replay_command(ident: int, environment: str, actor: str | None, workspace: str | None,
+                   fmt: str) -> None:
+    """Run an open exception's record through its flow again, once its cause is fixed. When it
+    goes through, the exception closes as replayed (exit 0); when it fails again, the same
+    exception counts another attempt (exit 1)."""
+    import sys
+
+    from accord.sync.engine import Outcome, replay_exception
+    from accord.sync.values import default_actor
+
+    result = replay_exception(workspace_path(workspace), ident, actor=actor or default_actor(),
+                              environment=environment)
+    failed = result.outcome is Outcome.EXCEPTION
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif failed:
+        click.echo(style(f"exception {ident} failed again ({result.error_class}): ", fg="red")
+                   + f"{result.message}" + (f" ({result.rule})" if result.rule else ""))
+    else:
+        click.echo(style(f"exception {ident} replayed: {result.outcome.value}", fg="green")
+                   + "".join(f"; {s} {a}" for s, a in result.actions.items()))
+    sys.exit(1 if failed else 0)

@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "lineage": "accord.cli.lineage_cmd:lineage",
     "periods": "accord.cli.periods_cmd:periods",
     "sync": "accord.cli.sync_cmd:sync",
+    "crosswalk": "accord.cli.crosswalk_cmd:crosswalk",
 }
 
 

@@ -10,9 +10,29 @@ unknown: the gate says "not found" rather than "inactive").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from accord.store import Store, utc_now
 
-__all__ = ["Crosswalk"]
+__all__ = ["Crosswalk", "Link"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One row: ``external_id`` in ``system`` is the canonical ``entity`` ``canonical_id``."""
+
+    entity: str
+    canonical_id: str
+    system: str
+    external_id: str
+    active: bool
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"entity": self.entity, "canonical_id": self.canonical_id,
+                "system": self.system, "external_id": self.external_id,
+                "active": self.active, "updated_at": self.updated_at}
 
 
 class Crosswalk:
@@ -71,3 +91,19 @@ class Crosswalk:
         rows = self.store.query("SELECT external_id FROM accord_crosswalk WHERE entity = ? AND "
                                 "system = ? ORDER BY external_id", (entity, system))
         return [str(r[0]) for r in rows]
+
+    def links(self, *, entity: str | None = None, system: str | None = None,
+              limit: int | None = None) -> list[Link]:
+        """The rows, by entity, canonical id and system (filtered by ``entity``/``system``)."""
+        where, params = [], []
+        for column, value in (("entity", entity), ("system", system)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = ("SELECT entity, canonical_id, system, external_id, active, updated_at FROM "
+               "accord_crosswalk" + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY entity, canonical_id, system, external_id")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [Link(str(r[0]), str(r[1]), str(r[2]), str(r[3]), bool(r[4]), str(r[5]))
+                for r in self.store.query(sql, tuple(params))]

@@ -9,14 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from accord.store import Store, open_store
+from accord.sync.crosswalk import Crosswalk, Link
 from accord.sync.lineage import Chain, Lineage
 from accord.sync.periods import Period, Periods
 from accord.sync.queue import ExceptionQueue, ExceptionRecord, unknown_exception
 from accord.sync.values import default_actor
 from accord.workspace.root import find_root
 
-__all__ = ["discard_exception", "list_exceptions", "list_periods", "resolve_exception",
-           "set_period", "show_exception", "trace_lineage", "workspace_store"]
+__all__ = ["discard_exception", "link_ids", "list_exceptions", "list_links", "list_periods",
+           "resolve_exception", "set_period", "show_exception", "trace_lineage",
+           "workspace_store"]
 
 _MAX_ID = 2**63 - 1
 
@@ -86,3 +88,20 @@ def set_period(workspace: str | Path, legal_entity: str, period: str, status: st
     """Open or close a period; the actor defaults to $ACCORD_ACTOR or the OS user."""
     with workspace_store(workspace) as store:
         return Periods(store).set(legal_entity, period, status, actor=actor or default_actor())
+
+
+def list_links(workspace: str | Path, *, entity: str | None = None, system: str | None = None,
+               limit: int | None = None) -> list[Link]:
+    with workspace_store(workspace) as store:
+        return Crosswalk(store).links(entity=entity, system=system, limit=limit)
+
+
+def link_ids(workspace: str | Path, entity: str, canonical_id: str, system: str,
+             external_id: str, *, active: bool = True) -> Link:
+    """Link a system's id to a canonical record by hand (master data no flow lands yet, e.g.
+    the Harvest user who is a BambooHR employee); the link as stored."""
+    with workspace_store(workspace) as store:
+        crosswalk = Crosswalk(store)
+        crosswalk.link(entity, canonical_id, system, external_id, active=active)
+        return next(link for link in crosswalk.links(entity=entity, system=system)
+                    if link.external_id == external_id)
