@@ -310,3 +310,32 @@ def test_a_hostile_flow_file_is_refused_located(ws: Path) -> None:
     found = load_flows(ws).diagnostics
     assert [d.code for d in found] == [codes.ALIAS_BOMB]
     assert found[0].file == str(TIME)
+
+
+def test_enrich_names_real_properties_and_entities(ws: Path) -> None:
+    edit(ws / TIME, "  legal_entity: {from: project, ref: project}",
+         "  legal_entity: {from: projekt, ref: project}\n"
+         "  billing_rate: {from: project, ref: project}\n"
+         "  cost_center: {from: project, ref: projekt, property: cost_centre}")
+    contract = {d.pointer: d for d in only(flow_findings(ws), codes.FLOW_CONTRACT)}
+    assert "no canonical entity 'projekt'" in contract["/enrich/legal_entity/from"].message
+    assert "did you mean 'project'?" in contract["/enrich/legal_entity/from"].hint
+    found = only(flow_findings(ws), codes.FLOW_EXPRESSION)
+    said = {(d.pointer, d.message) for d in found}
+    assert ("/enrich/billing_rate",
+            "enrich: billing_rate is not a property of time_entry@1.1.0") in said
+    assert ("/enrich/billing_rate", "enrich billing_rate: project has no property "
+            "'billing_rate'") in said
+    assert ("/enrich/cost_center/property", "enrich cost_center: project has no property "
+            "'cost_centre'") in said
+    assert any(d.pointer == "/enrich/cost_center/ref" for d in found)  # resolved in the entity
+    lines = {d.line for d in found if d.pointer == "/enrich/billing_rate"}
+    assert lines == {line_of(ws / TIME, "billing_rate")}
+
+
+def test_active_is_resolved_in_the_entity(ws: Path) -> None:
+    edit(ws / "mappings/employee-to-resource/flow.yaml",
+         "active: \"employment_status == 'active'\"", "active: \"employment_state == 'active'\"")
+    [d] = only(flow_findings(ws), codes.FLOW_EXPRESSION)
+    assert d.pointer == "/active"
+    assert "employment_status" in d.hint

@@ -316,7 +316,7 @@ def _check_reconcile(ctx: _Context, schema: dict[str, Any]) -> None:
 
 def _check_enrich(ctx: _Context, schema: dict[str, Any], names: set[str]) -> None:
     """Each enrichment fills a property of the entity from a property of a known entity."""
-    own = set((schema.get("properties") or {}))
+    own = set(schema.get("properties") or {})
     for item in ctx.flow.enrich:
         ptr = join_pointer("/enrich", item.name)
         ctx.paths(item.ref, schema, f"enrich {item.name} (ref)")
