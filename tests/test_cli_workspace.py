@@ -15,7 +15,8 @@ READS_A_WORKSPACE = {"check", "generate", "pipeline", "test examples", "test pro
                      "promote", "run", "system import", "verify", "simulate", "fuzz", "pacts",
                      "can-i-deploy", "exceptions list", "exceptions show", "exceptions resolve",
                      "exceptions discard", "lineage", "periods list", "periods open",
-                     "periods close"}
+                     "periods close", "sync", "exceptions replay", "crosswalk list",
+                     "crosswalk link"}
 
 
 def commands() -> dict[str, click.Command]:
