@@ -157,3 +157,44 @@ def test_invoice_to_status_creates_then_updates_only_what_changed(
         assert delivered.state == "delivered" and delivered.target_id
         actions = [s.action for s in Lineage(store).trace(target["id"])]
         assert actions == ["create", "update"]
+
+
+def test_opportunity_to_project_creates_projects_in_xero_once_customers_are_linked(
+        reference_workspace: Path) -> None:
+    first = sync_flow(reference_workspace, "opportunity-to-project")
+    assert first.exit_code == 1  # no customer has a Xero contact yet: data_quality, routed
+    by_system = {r.system: r for r in first.results}
+    assert set(by_system) == {"salesforce", "apideck_crm"}
+    for result in by_system.values():
+        assert result.error_class == "data_quality"
+        assert "contactId is required" in (result.message or "")
+        assert result.rule == "mappings/opportunity-to-project/xero_projects_project.yaml:16"
+    with open_store(reference_workspace) as store, store.transaction():
+        crosswalk = Crosswalk(store)  # the CRM accounts that are Xero contacts
+        crosswalk.link("customer", "cus-initech", "salesforce", "001Hs00002XyZ98IAB")
+        crosswalk.link("customer", "cus-initech", "xero_accounting",
+                       "5b7a4c1e-0f2d-4e6a-9b8c-3d1e2f4a5b6c")
+        crosswalk.link("customer", "cus-acme", "apideck_crm", "C-987")
+        crosswalk.link("customer", "cus-acme", "xero_accounting",
+                       "0d3e5f7a-9b1c-4d2e-8f6a-7b8c9d0e1f2a")
+    second = sync_flow(reference_workspace, "opportunity-to-project")
+    salesforce = next(r for r in second.results if r.system == "salesforce")
+    assert salesforce.outcome is Outcome.CREATED, salesforce.to_dict()
+    assert salesforce.actions == {"xero_projects": "created"}
+    assert second.exit_code == 0  # Apideck's deal is past its watermark: still queued
+    from accord.sync.engine import replay_exception
+
+    apideck = replay_exception(reference_workspace, by_system["apideck_crm"].exception_id or 0,
+                               actor="ops")
+    assert apideck.outcome is Outcome.CREATED, apideck.to_dict()
+    with open_store(reference_workspace) as store:
+        queue = ExceptionQueue(store)
+        assert queue.list(flow="opportunity-to-project") == []  # both closed as replayed
+        ledger = Ledger(store)
+        delivered = ledger.targets("opportunity-to-project", salesforce.key or "")
+        assert delivered["xero_projects"].state == "delivered"
+        target_id = delivered["xero_projects"].target_id
+        assert target_id and Crosswalk(store).resolve("project", "xero_projects",
+                                                      target_id) == salesforce.key
+    third = sync_flow(reference_workspace, "opportunity-to-project")
+    assert [r.outcome for r in third.results] == [Outcome.UNCHANGED]
