@@ -29,7 +29,7 @@ from accord.sync.periods import Periods
 
 pytestmark = pytest.mark.usefixtures("database")
 
-INVOICES = 24
+INVOICES = 40
 KILLS = 10
 ACCORD = [sys.executable, "-c", "from accord.cli.main import main; main()"]
 
@@ -81,7 +81,7 @@ def _workspace(root: Path, port: int) -> None:
         1))
     flow = root / "mappings/invoice-to-status/flow.yaml"
     flow.write_text(flow.read_text().replace("rate_limit: {requests: 60, per: 60}",
-                                             "rate_limit: {requests: 8, per: 1, burst: 1}"))
+                                             "rate_limit: {requests: 4, per: 1, burst: 1}"))
 
 
 def test_killed_syncs_deliver_every_record_exactly_once(reference_workspace: Path,
@@ -109,7 +109,7 @@ def test_killed_syncs_deliver_every_record_exactly_once(reference_workspace: Pat
         for _ in range(KILLS):
             run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.8, 4.0))  # start-up is ~1 s; a run lasts ~3 s+
+            time.sleep(rng.uniform(1.0, 5.0))  # start-up is 1-3 s; a whole run 10 s+
             if run.poll() is None:
                 run.send_signal(signal.SIGKILL)
                 killed += 1
@@ -121,7 +121,8 @@ def test_killed_syncs_deliver_every_record_exactly_once(reference_workspace: Pat
     finally:
         simulator.send_signal(signal.SIGTERM)
         simulator.wait(timeout=30)
-    assert killed >= KILLS // 2, "the kills must land inside runs to prove anything"
+    # a run that finished before its kill leaves less for the next: at least three must land
+    assert killed >= 3, "the kills must land inside runs to prove anything"
     numbers = Counter(r["record"].get("InvoiceNumber") for r in created
                       if str(r["record"].get("InvoiceNumber", "")).startswith("KILL-"))
     assert sorted(numbers) == sorted(r["invoice_number"] for r in records)  # none lost
