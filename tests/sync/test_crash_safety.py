@@ -13,11 +13,8 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -26,36 +23,12 @@ import pytest
 from accord.store.db import open_store
 from accord.sync.ledger import Ledger
 from accord.sync.periods import Periods
+from sim_process import ACCORD, call, declare, free_port, simulator
 
 pytestmark = pytest.mark.usefixtures("database")
 
 INVOICES = 40
 KILLS = 10
-ACCORD = [sys.executable, "-c", "from accord.cli.main import main; main()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as answer:
-        return json.loads(answer.read())
-
-
-def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"the simulator exited: {log.read_text()[-2000:]}")
-        try:
-            _get(url)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"no answer from {url}")
 
 
 def _feed(root: Path, path: Path) -> list[dict[str, Any]]:
@@ -72,13 +45,8 @@ def _feed(root: Path, path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def _workspace(root: Path, port: int) -> None:
-    """The reference workspace with a `killtest` environment for Xero Accounting (the
-    simulator in its own process) and a rate limit that makes a run last seconds."""
-    system = root / "contracts/systems/xero_accounting/system.yaml"
-    system.write_text(system.read_text().replace(
-        "environments:\n", f"environments:\n  killtest: {{base_url: \"http://127.0.0.1:{port}\"}}\n",
-        1))
+def _slow_flow(root: Path) -> None:
+    """A rate limit that makes a run last seconds, so the kills land inside runs."""
     flow = root / "mappings/invoice-to-status/flow.yaml"
     flow.write_text(flow.read_text().replace("rate_limit: {requests: 60, per: 60}",
                                              "rate_limit: {requests: 4, per: 1, burst: 1}"))
@@ -87,25 +55,19 @@ def _workspace(root: Path, port: int) -> None:
 def test_killed_syncs_deliver_every_record_exactly_once(reference_workspace: Path,
                                                         tmp_path: Path) -> None:
     root = reference_workspace
-    port = _free_port()
-    _workspace(root, port)
+    port = free_port()
+    declare(root, "xero_accounting", "killtest", port)
+    _slow_flow(root)
     records = _feed(root, tmp_path / "invoices.jsonl")
     with open_store(root) as store, store.transaction():
         Periods(store).set(records[0]["legal_entity"], records[0]["issue_date"][:7], "open",
                            actor="test")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    log = tmp_path / "simulator.log"
-    with log.open("wb") as sink:
-        simulator = subprocess.Popen(
-            [*ACCORD, "simulate", "xero_accounting", "--port", str(port), "--state",
-             str(tmp_path / "xero.db"), "-w", str(root)], env=env, stdout=sink, stderr=sink)
-    base = f"http://127.0.0.1:{port}"
     command = [*ACCORD, "sync", "invoice-to-status", "--env", "killtest", "--input",
                str(tmp_path / "invoices.jsonl"), "-w", str(root), "--no-progress"]
     rng = random.Random(20261201)
     killed = 0
-    try:
-        _wait_for(f"{base}/_accord/model", simulator, log)
+    with simulator(root, "xero_accounting", port, tmp_path / "xero.db", env) as base:
         for _ in range(KILLS):
             run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
@@ -117,10 +79,7 @@ def test_killed_syncs_deliver_every_record_exactly_once(reference_workspace: Pat
         final = subprocess.run([*command, "--format", "json"], env=env, capture_output=True,
                                timeout=300)
         assert final.returncode == 0, final.stderr.decode()[-2000:]
-        created = _get(f"{base}/_accord/records/Invoices")["records"]
-    finally:
-        simulator.send_signal(signal.SIGTERM)
-        simulator.wait(timeout=30)
+        created = call(f"{base}/_accord/records/Invoices")["records"]
     # a run that finished before its kill leaves less for the next: at least three must land
     assert killed >= 3, "the kills must land inside runs to prove anything"
     numbers = Counter(r["record"].get("InvoiceNumber") for r in created

@@ -198,3 +198,105 @@ def test_opportunity_to_project_creates_projects_in_xero_once_customers_are_link
                                                       target_id) == salesforce.key
     third = sync_flow(reference_workspace, "opportunity-to-project")
     assert [r.outcome for r in third.results] == [Outcome.UNCHANGED]
+
+
+def _link_crm_customers(root: Path) -> None:
+    with open_store(root) as store, store.transaction():
+        crosswalk = Crosswalk(store)  # the CRM accounts that are Xero contacts
+        crosswalk.link("customer", "cus-initech", "salesforce", "001Hs00002XyZ98IAB")
+        crosswalk.link("customer", "cus-initech", "xero_accounting",
+                       "5b7a4c1e-0f2d-4e6a-9b8c-3d1e2f4a5b6c")
+        crosswalk.link("customer", "cus-initech", "apideck_crm", "C-987")
+
+
+def test_a_non_owner_differing_value_is_a_conflict_logged_not_applied(
+        reference_workspace: Path) -> None:
+    """Both CRMs send the same deal; the contract says Salesforce owns the project's name."""
+    root = reference_workspace
+    contract = root / "contracts/canonical/project/1.1.0.yaml"
+    text = contract.read_text()
+    contract.write_text(text.replace("  name:\n    type: string\n",
+                                     "  name:\n    x-accord-owner: salesforce\n"
+                                     "    type: string\n", 1))
+    _link_crm_customers(root)
+    first = sync_flow(root, "opportunity-to-project")  # Salesforce's deal lands first
+    alone = next(r for r in first.results if r.key == "prj-12345")
+    # Apideck's own deal has no Salesforce record: its name is not Apideck's to set, so the
+    # project has none, and the record waits (data_quality) rather than taking it
+    assert alone.error_class == "data_quality" and "merged" in (alone.message or "")
+    assert {c["key"]: c["kept"] for c in first.conflicts} == {"prj-12345": None}
+
+    from accord.harness.simstate import SimState
+    from accord.sync.endpoints import simulator_state
+
+    deal = json.loads((root / "mappings/examples/apideck_crm/opportunity_won.json").read_text())
+    deal.update(id="0068c00001Rt2KpAAJ", title="Renamed in Apideck",  # the same deal, later
+                updated_at="2026-11-30T10:00:00.000Z")
+    from accord.workspace.apimodel import api_model
+    from accord.workspace.systems import load_systems
+
+    found = api_model(load_systems(root)[0]["apideck_crm"], ["Opportunity"]).collection_for(
+        "Opportunity")
+    assert found is not None
+    state = SimState(simulator_state(root, "apideck_crm"))
+    try:
+        state.put(found.name, deal["id"], deal, "test")
+    finally:
+        state.close()
+    report = sync_flow(root, "opportunity-to-project")
+    [conflict] = report.conflicts
+    assert (conflict["key"], conflict["system"], conflict["owner"], conflict["value"]) == (
+        "prj-0068c00001Rt2KpAAJ", "apideck_crm", "salesforce", "Renamed in Apideck")
+    with open_store(root) as store:
+        landed = Ledger(store).get("opportunity-to-project", "prj-0068c00001Rt2KpAAJ")
+        assert landed is not None
+        assert landed.canonical["name"] == conflict["kept"] != "Renamed in Apideck"
+        assert set(landed.sources) == {"salesforce", "apideck_crm"}
+        from accord.sync.runs import Conflicts
+
+        stored = {c.key: c for c in Conflicts(store).list(flow="opportunity-to-project")}
+        assert (stored["prj-0068c00001Rt2KpAAJ"].path,
+                stored["prj-0068c00001Rt2KpAAJ"].system) == ("name", "apideck_crm")
+        assert set(stored) == {"prj-0068c00001Rt2KpAAJ", "prj-12345"}
+
+
+def test_availability_failures_retry_on_their_own_at_the_next_run(
+        reference_workspace: Path, tmp_path: Path) -> None:
+    """Xero answers 503 beyond the retries: the invoice waits as an availability exception and
+    the next run sends it without anyone replaying it."""
+    import os
+
+    from sim_process import call, declare, free_port, simulator
+
+    root = reference_workspace
+    flow = root / "mappings/invoice-to-status/flow.yaml"
+    flow.write_text(flow.read_text().replace(
+        "retry: {max_attempts: 5, initial_delay: 1, max_delay: 60, multiplier: 2, jitter: full}",
+        "retry: {max_attempts: 2, initial_delay: 0.01, max_delay: 0.02, jitter: none}"))
+    port = free_port()
+    declare(root, "xero_accounting", "flaky", port)
+    invoice = _invoices(root)[1]
+    _open_periods(root, [invoice])
+    feed = tmp_path / "one.jsonl"
+    feed.write_text(json.dumps(invoice) + "\n")
+    with simulator(root, "xero_accounting", port, tmp_path / "xero.db", dict(os.environ)) as base:
+        call(f"{base}/_accord/faults", {"path": "/Invoices", "status": 503, "times": 2},
+             method="POST")
+        first = sync_flow(root, "invoice-to-status", SyncOptions(environment="flaky",
+                                                                 input=feed))
+        [failed] = first.results
+        assert failed.error_class == "availability", failed.to_dict()
+        assert first.exit_code == 1
+        empty = tmp_path / "none.jsonl"
+        empty.write_text("")
+        second = sync_flow(root, "invoice-to-status", SyncOptions(environment="flaky",
+                                                                  input=empty))
+        [retried] = second.results
+        assert retried.outcome is Outcome.CREATED, retried.to_dict()
+        with open_store(root) as store:
+            closed = ExceptionQueue(store).require(failed.exception_id or 0)
+        assert closed.status == "replayed"
+        writes = [r for r in call(f"{base}/_accord/requests")["requests"]
+                  if r["path"] == "/Invoices"]
+        assert [r["status"] for r in writes][:2] == [503, 503]  # both attempts, then a run later
+        assert len(writes) == 3

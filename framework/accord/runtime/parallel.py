@@ -35,14 +35,13 @@ from accord import codes
 from accord.diagnostics import Diagnostic
 from accord.errors import AccordError, LoadError, UsageError
 from accord.runtime.jsonl import dumps_line, loads_line
-from accord.runtime.readers import detect_format, limit_records, record_lines
+from accord.runtime.readers import limit_records, record_lines
 from accord.runtime.stream import (
-    BUFFER,
     RunStats,
     _atomic_outputs,
     _check_paths,
-    _is_stdio,
     _progress_bar,
+    open_input,
     run_stream,
 )
 from accord.runtime.validate import compile_validator
@@ -262,20 +261,8 @@ def run_files_parallel(
     ``functools.partial`` of one) gives the transformer in each worker; ``options`` holds
     ``schema`` and ``input_schema`` (JSON Schemas or None), ``schema_rule``, ``input_rule``
     and ``with_key``."""
-    source, out_path, dead_path = Path(input_path), Path(output), Path(dead_letter)
-    fmt = detect_format(source, input_format)
-    if limit is not None and limit < 0:
-        raise UsageError(f"--limit must be 0 or more, got {limit}")
-    from_stdin = _is_stdio(source)
-    try:
-        handle = (sys.stdin.buffer if from_stdin
-                  else open(source, "rb", buffering=BUFFER))  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        raise LoadError(f"{source}: input file not found") from None
-    except IsADirectoryError:
-        raise LoadError(f"{source} is a directory, expected a {fmt.upper()} file") from None
-    except OSError as exc:
-        raise LoadError(f"{source}: cannot read: {exc.strerror}") from None
+    out_path, dead_path = Path(output), Path(dead_letter)
+    source, fmt, handle, from_stdin = open_input(input_path, input_format, limit)
     try:
         _check_paths(source, out_path, dead_path)
         show = sys.stderr.isatty() if progress is None else progress

@@ -309,6 +309,28 @@ def _progress_bar(total: int, enabled: bool) -> Iterator[ProgressCallback | None
         yield update
 
 
+def open_input(input_path: str | Path, input_format: str | None, limit: int | None
+               ) -> tuple[Path, str, IO[bytes], bool]:
+    """The input of a run, opened: its path, format, binary handle (the caller closes it
+    unless it is standard input) and whether it is standard input. LoadError (exit 2) when it
+    cannot be read; UsageError for a negative ``limit``."""
+    source = Path(input_path)
+    fmt = detect_format(source, input_format)
+    if limit is not None and limit < 0:
+        raise UsageError(f"--limit must be 0 or more, got {limit}")
+    from_stdin = _is_stdio(source)
+    try:
+        handle = (sys.stdin.buffer if from_stdin
+                  else open(source, "rb", buffering=BUFFER))  # noqa: SIM115 - closed by caller
+    except FileNotFoundError:
+        raise LoadError(f"{source}: input file not found") from None
+    except IsADirectoryError:
+        raise LoadError(f"{source} is a directory, expected a {fmt.upper()} file") from None
+    except OSError as exc:
+        raise LoadError(f"{source}: cannot read: {exc.strerror}") from None
+    return source, fmt, handle, from_stdin
+
+
 def run_files(
     transformer: Any,
     input_path: str | Path,
@@ -333,20 +355,8 @@ def run_files(
     :class:`~accord.errors.LoadError` (exit 2) when the input cannot be read and
     :class:`~accord.errors.UsageError` for unusable output paths, before touching any output.
     """
-    source, out_path, dead_path = Path(input_path), Path(output), Path(dead_letter)
-    fmt = detect_format(source, input_format)
-    if limit is not None and limit < 0:
-        raise UsageError(f"--limit must be 0 or more, got {limit}")
-    from_stdin = _is_stdio(source)
-    try:
-        handle = (sys.stdin.buffer if from_stdin
-                  else open(source, "rb", buffering=BUFFER))  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        raise LoadError(f"{source}: input file not found") from None
-    except IsADirectoryError:
-        raise LoadError(f"{source} is a directory, expected a {fmt.upper()} file") from None
-    except OSError as exc:
-        raise LoadError(f"{source}: cannot read: {exc.strerror}") from None
+    out_path, dead_path = Path(output), Path(dead_letter)
+    source, fmt, handle, from_stdin = open_input(input_path, input_format, limit)
     try:
         _check_paths(source, out_path, dead_path)
         show = sys.stderr.isatty() if progress is None else progress

@@ -38,7 +38,7 @@ from accord.errors import AccordError, TransformError, UsageError
 from accord.jsondoc import json_pointer
 from accord.project import Workspace, load_workspace
 from accord.runtime.deadletter import rule_for_output
-from accord.runtime.ownership import merge_owned
+from accord.runtime.ownership import MISSING, merge_owned
 from accord.runtime.validate import Validator
 from accord.store.db import Store, open_store
 from accord.sync.gates import Gates
@@ -345,14 +345,15 @@ class _Sync:
         merged = merge_owned({system: canonical}, self.p.owners, kinds=self.p.kinds,
                              base=previous.canonical if others else None)
         for conflict in merged.conflicts:
-            detail = {"key": key, **conflict.to_dict()}
+            # the owner sent nothing yet and nothing is stored: the value is dropped (None kept)
+            kept = None if conflict.kept is MISSING else conflict.kept
+            detail = {"key": key, **conflict.to_dict(), "kept": kept}
             self.conflict_details.append(detail)
             self.metrics.conflicts += 1
             if not self.options.dry_run:
                 self.conflicts.add(run_id=self.run_id, flow=self.flow.name, key=key,
                                    path=conflict.dotted, owner=conflict.owner,
-                                   system=conflict.system, value=conflict.value,
-                                   kept=conflict.kept)
+                                   system=conflict.system, value=conflict.value, kept=kept)
         record = dict(merged.record)
         if record != canonical and not _valid(self.p.validator, record):
             raise _invalid(self.p.validator, record, None,
