@@ -16,7 +16,7 @@ READS_A_WORKSPACE = {"check", "generate", "pipeline", "test examples", "test pro
                      "can-i-deploy", "exceptions list", "exceptions show", "exceptions resolve",
                      "exceptions discard", "lineage", "periods list", "periods open",
                      "periods close", "sync", "exceptions replay", "crosswalk list",
-                     "crosswalk link"}
+                     "crosswalk link", "reconcile"}
 
 
 def commands() -> dict[str, click.Command]:

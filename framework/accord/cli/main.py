@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "periods": "accord.cli.periods_cmd:periods",
     "sync": "accord.cli.sync_cmd:sync",
     "crosswalk": "accord.cli.crosswalk_cmd:crosswalk",
+    "reconcile": "accord.cli.reconcile_cmd:reconcile",
 }
 
 

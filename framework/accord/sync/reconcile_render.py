@@ -132,6 +132,15 @@ def render_text(report: ReconcileReport, style: Style | None = None) -> str:
             bad = row.get("ok") == "NO" or "code" in row
             lines.append(paint(text, fg="red") if bad else text)
         lines.append("")
+    if report.has_sources:
+        reads = ", ".join(f"{s} {n}" for s, n in sorted(report.read_counts.items()))
+        outside = ", ".join(f"{r}: {n}" for r, n in sorted(report.outside.items()))
+        lines.append(f"Source records read: {reads or 'none'}; outside the totals: "
+                     f"{outside or 'none'}")
+    if report.target_counts:
+        lines.append("Targets read back: " + "; ".join(
+            f"{s}: " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()))
+            for s, c in sorted(report.target_counts.items())))
     verdict = summary_line(report)
     lines.append(paint(verdict, fg="green" if report.reconciled else "red", bold=True))
     return "\n".join(lines) + "\n"
