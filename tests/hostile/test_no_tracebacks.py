@@ -85,6 +85,7 @@ def commands(ws: Path) -> dict[str, list[str]]:
         "pacts --check": ["pacts", "--check", "-w", w],
         "pacts": ["pacts", "-w", w],
         "can-i-deploy": ["can-i-deploy", "money", "1.0.0", "--to", "local", "-w", w],
+        "sync": ["sync", "account-to-customer", "-w", w],  # what reconcile compares
         "reconcile": ["reconcile", "account-to-customer", "--format", "html", "-w", w],
         # the sync state (the workspace database only): the pristine workspace has two
         # exceptions and one lineage step

@@ -118,3 +118,21 @@ def test_a_delivery_read_back() -> None:
     assert check_target("xero", "k", State("x-1"), asked, reads(same)).status == "drift"
     assert check_target("xero", "k", State("x-1"), asked, reads(same),
                         id_field="InvoiceID").status == "ok"
+
+
+def test_a_field_the_read_model_shapes_otherwise_is_not_drift() -> None:
+    """Xero Projects writes estimateAmount as a number and reads it back as an Amount object:
+    not comparable, so not drift; a field of the same shape that differs still is."""
+    from types import SimpleNamespace
+
+    from accord.sync.reconcile_collect import check_target
+
+    state = SimpleNamespace(target_id="p-1", state="delivered")
+    sent = {"name": "Apollo", "estimateAmount": 181250.48}
+    check = check_target("xero_projects", "prj-1", state, sent,
+                         lambda _id: {"name": "Apollo", "estimateAmount": {}})
+    assert check.status == "ok"
+    check = check_target("xero_projects", "prj-1", state, sent,
+                         lambda _id: {"name": "Apollo II", "estimateAmount": {}})
+    assert check.status == "drift"
+    assert [d.path for d in check.differences] == ["$.name"]

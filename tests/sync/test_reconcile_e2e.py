@@ -23,6 +23,21 @@ from click.testing import CliRunner
 FLOW = "opportunity-to-project"
 
 
+def link_customers(root: Path) -> None:
+    """The CRM accounts are Xero contacts (without them Xero Projects refuses the projects)."""
+    from accord.store.db import open_store
+    from accord.sync.crosswalk import Crosswalk
+
+    with open_store(root) as store, store.transaction():
+        crosswalk = Crosswalk(store)
+        for canonical_id, crm, account, contact in (
+                ("cus-initech", "salesforce", "001Hs00002XyZ98IAB",
+                 "5b7a4c1e-0f2d-4e6a-9b8c-3d1e2f4a5b6c"),
+                ("cus-acme", "apideck_crm", "C-987", "0d3e5f7a-9b1c-4d2e-8f6a-7b8c9d0e1f2a")):
+            crosswalk.link("customer", canonical_id, crm, account)
+            crosswalk.link("customer", canonical_id, "xero_accounting", contact)
+
+
 def change_apideck_opportunity(root: Path, **changes: Any) -> dict[str, Any]:
     """Edit the won opportunity in the Apideck simulator's state, as a salesperson would in the
     CRM (a later updated_at: the incremental list sees it)."""
@@ -46,6 +61,7 @@ def change_apideck_opportunity(root: Path, **changes: Any) -> dict[str, Any]:
 
 def test_sync_reconcile_change_sync_reconcile(reference_workspace: Path, database: str) -> None:
     root = reference_workspace
+    link_customers(root)
     synced = sync_flow(root, FLOW, SyncOptions())
     assert synced.exit_code == 0, json.dumps(synced.to_dict(), indent=1)[:3000]
 
@@ -75,6 +91,7 @@ def test_sync_reconcile_change_sync_reconcile(reference_workspace: Path, databas
 def test_the_command_writes_an_html_page_chromium_renders(reference_workspace: Path,
                                                           tmp_path: Path) -> None:
     root = reference_workspace
+    link_customers(root)
     assert sync_flow(root, FLOW, SyncOptions()).exit_code == 0
     change_apideck_opportunity(root, monetary_amount=80000, title="<b>Acme</b> & co")
     page = output_dir(tmp_path) / "reconcile-opportunity-to-project.html"
