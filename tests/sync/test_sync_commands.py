@@ -68,3 +68,13 @@ def test_link_the_missing_master_data_then_replay_the_exception(
     assert shown["audit"][-1]["actor"] == "controller"
     code, out = _accord("exceptions", "replay", str(failed["exception_id"]), "-w", w)
     assert code == 2 and "is replayed: only an open exception is replayed" in out
+
+
+def test_input_that_cannot_be_used_is_refused_before_the_run(reference_workspace: Path) -> None:
+    w = str(reference_workspace)
+    code, out = _accord("sync", "invoice-to-status", "--input", f"{w}/nope.jsonl", "-w", w)
+    assert code == 2 and "nope.jsonl: input file not found" in out
+    code, out = _accord("sync", "employee-to-resource", "--input", f"{w}/nope.jsonl", "-w", w)
+    assert code == 2 and "--input is only for a flow without sources" in out
+    code, out = _accord("exceptions", "list", "--status", "all", "-w", w, "--format", "json")
+    assert json.loads(out) == []  # nothing was queued, nothing ran

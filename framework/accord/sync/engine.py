@@ -32,7 +32,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from accord.errors import AccordError, TransformError, UsageError
 from accord.jsondoc import json_pointer
@@ -546,27 +546,39 @@ class _Sync:
         return operation + "d"
 
 
-def _records(path: Path) -> Iterator[tuple[Any, str | None]]:
-    """Canonical records from a JSONL file, a JSON array or CSV (``-``: standard input), each
-    with None, or with why its line is not JSON (a data_quality exception)."""
-    import sys
+@dataclass
+class _Feed:
+    """The canonical input of a flow without sources, opened before the run starts (an
+    unreadable file is refused with its name, exit 2, and nothing is recorded)."""
 
-    from accord.runtime.jsonl import MalformedLine, loads_line
-    from accord.runtime.readers import detect_format, record_lines
+    source: Path
+    fmt: str
+    handle: IO[bytes]
+    from_stdin: bool
 
-    fmt = detect_format(path)
-    handle = sys.stdin.buffer if str(path) == "-" else open(path, "rb")  # noqa: SIM115
-    try:
-        for line in record_lines(handle, fmt, name=str(path)):
-            if not line.strip():
-                continue
-            try:
-                yield loads_line(line), None
-            except MalformedLine as exc:
-                yield line.decode("utf-8", "backslashreplace"), str(exc)
-    finally:
-        if handle is not sys.stdin.buffer:
-            handle.close()
+    @classmethod
+    def open(cls, path: Path) -> _Feed:
+        from accord.runtime.stream import open_input
+
+        return cls(*open_input(path, None, None))
+
+    def records(self) -> Iterator[tuple[Any, str | None]]:
+        """Each record with None, or its line with why it is not JSON (data_quality)."""
+        from accord.runtime.jsonl import MalformedLine, loads_line
+        from accord.runtime.readers import record_lines
+
+        name = "standard input" if self.from_stdin else str(self.source)
+        try:
+            for line in record_lines(self.handle, self.fmt, name=name):
+                if not line.strip():
+                    continue
+                try:
+                    yield loads_line(line), None
+                except MalformedLine as exc:
+                    yield line.decode("utf-8", "backslashreplace"), str(exc)
+        finally:
+            if not self.from_stdin:
+                self.handle.close()
 
 
 class _Runner:
@@ -577,6 +589,7 @@ class _Runner:
         self.progress = progress
         self.results: list[RecordResult] = []
         self.sources: list[SourceSummary] = []
+        self.feed: _Feed | None = None
         self.count = 0
 
     def full(self) -> bool:
@@ -619,11 +632,12 @@ class _Runner:
         if not sync.p.sources:
             summary = SourceSummary(CANONICAL, "input")
             self.sources.append(summary)
-            if sync.options.input is None:
+            if self.feed is None:
                 summary.error = ("this flow has no sources: give its canonical records with "
                                  "--input FILE")
                 return
-            for raw, malformed in _records(sync.options.input):
+            assert self.feed is not None  # opened by sync_flow with the input
+            for raw, malformed in self.feed.records():
                 if self.full():
                     return
                 summary.read += 1
@@ -772,6 +786,11 @@ def sync_flow(workspace: Workspace | str | Path, flow: str, options: SyncOptions
     options = options or SyncOptions()
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     prepared = prepare_flow(ws, flow)
+    if options.input is not None and prepared.sources:
+        raise UsageError(f"flow {prepared.name} reads its sources "
+                         f"({', '.join(s.system for s in prepared.sources)}): --input is only "
+                         "for a flow without sources (its canonical records)")
+    feed = _Feed.open(options.input) if options.input is not None else None
     metrics = SyncMetrics(prepared.name)
     started = time.perf_counter()
     with ExitStack() as stack:
@@ -788,6 +807,9 @@ def sync_flow(workspace: Workspace | str | Path, flow: str, options: SyncOptions
         clients = _open_clients(stack, prepared, options, simulated)
         sync = _Sync(prepared, store, clients, options, run_id, metrics, simulated=simulated)
         runner = _Runner(sync, progress)
+        runner.feed = feed
+        if feed is not None and not feed.from_stdin:
+            stack.callback(feed.handle.close)  # also when the run stops before reading it
         status = "failed"
         try:
             if options.retry_open and not options.dry_run:
